@@ -1,0 +1,42 @@
+# make run    set everything up on a fresh machine and start the assistant (SQLite)
+# make test   set up the same way and run the whole test suite
+# make bench  start the stack and print latency, throughput, training time and memory
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+STAMP    := $(VENV)/.installed
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: run test bench setup lock clean
+
+$(STAMP): requirements.lock
+	@echo "[assistant] creating $(VENV) with $$(scripts/find-python3.10) and installing requirements.lock ..."
+	@test -x $(PY) || "$$(scripts/find-python3.10)" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --no-deps --no-warn-script-location -r requirements.lock \
+		> $(VENV)/pip.log 2>&1 || { grep -v "is ignored: it is neither" $(VENV)/pip.log; exit 1; }
+	@$(PY) -c "import rasa, rasa_sdk, spacy, spacy_lookups_data, sqlalchemy, alembic" \
+		|| { echo "[assistant] installation incomplete: see the pip output above" >&2; exit 1; }
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	@$(PY) -m bot.cli setup
+
+run: $(STAMP)
+	@$(PY) -m bot.cli run
+
+test: setup
+	@$(PY) -m pytest
+
+bench: setup
+	@$(PY) bench/stack_latency.py
+	@$(PY) bench/safety_latency.py
+
+# Re-resolve requirements.in together with Rasa's own pins (needs uv: python3 -m pip install uv).
+lock:
+	uv pip compile requirements.in -o requirements.lock --python-version 3.10 --no-header
+
+clean:
+	rm -rf $(VENV) models var .rasa

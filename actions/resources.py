@@ -1,0 +1,61 @@
+"""Finding helplines for the user's country; asks for the country when it is not known."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import content
+from bot.content.phrasing import describe
+
+ASK_COUNTRY = "Which country are you in? Then I can give you the right numbers."
+UNKNOWN_COUNTRY = (
+    "I don't have numbers for that country yet. findahelpline.com lists free, confidential lines for "
+    "every country. In an emergency, call your local emergency number.")
+
+
+def _country_code(tracker: Tracker) -> Optional[str]:
+    return tracker.get_slot("country") or tracker.get_slot("country_hint")
+
+
+async def _tell_lines(dispatcher: CollectingDispatcher, code: str) -> bool:
+    country = await content.country(code)
+    if country is None:
+        return False
+    lines = "\n".join(f"- {describe(h)}" for h in country.helplines[:3])
+    dispatcher.utter_message(
+        text=f"In {country.name}, you can reach:\n{lines}\n"
+             f"In an emergency, call {country.emergency}. These services are free and confidential.")
+    return True
+
+
+class ActionHelplineLookup(Action):
+    def name(self) -> str:
+        return "action_helpline_lookup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        code = _country_code(tracker)
+        if not code:
+            dispatcher.utter_message(text=ASK_COUNTRY)
+            return [SlotSet("pending_lookup", "helpline")]
+        if not await _tell_lines(dispatcher, code):
+            dispatcher.utter_message(text=UNKNOWN_COUNTRY)
+        return [SlotSet("pending_lookup", None)]
+
+
+class ActionInformCountry(Action):
+    def name(self) -> str:
+        return "action_inform_country"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        stated = next(tracker.get_latest_entity_values("country"), None)
+        if not stated:
+            dispatcher.utter_message(text=UNKNOWN_COUNTRY)
+            return []
+        if not await _tell_lines(dispatcher, stated):
+            dispatcher.utter_message(text=UNKNOWN_COUNTRY)
+        return [SlotSet("pending_lookup", None)]

@@ -1,0 +1,1 @@
+"""Shared code for the assistant: settings, database, content store, channels, CLI."""

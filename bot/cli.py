@@ -1,0 +1,100 @@
+"""The project's commands: `python -m bot.cli COMMAND`. `make run` and `make test` call these."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot import settings as settings_module
+from bot.content.schema import ContentError
+from bot.settings import ROOT
+
+CRISIS_RESPONSES = ROOT / "domain" / "helplines.yml"
+
+
+def _say(message: str) -> None:
+    print(f"[assistant] {message}", flush=True)
+
+
+def cmd_migrate(settings) -> None:
+    from bot.database import migrate
+
+    migrate(settings.database_url)
+    _say("database schema is up to date")
+
+
+def cmd_load_content(settings) -> None:
+    from bot.content.loader import load_content
+
+    _say(str(load_content(settings.database_url, settings.content_dir)))
+
+
+def cmd_crisis_responses(settings, check: bool = False) -> None:
+    from bot import crisis_responses
+
+    if check:
+        current = CRISIS_RESPONSES.read_text(encoding="utf-8") if CRISIS_RESPONSES.exists() else ""
+        if current != crisis_responses.render(settings.helplines_file):
+            raise SystemExit("domain/helplines.yml is out of date: run `python -m bot.cli crisis-responses`")
+        _say("crisis responses match the helpline directory")
+        return
+    changed = crisis_responses.write(settings.helplines_file, CRISIS_RESPONSES)
+    _say("crisis responses regenerated" if changed else "crisis responses are up to date")
+
+
+def cmd_train(settings):
+    from bot.model import train_if_needed
+    from bot.stack import child_env
+
+    return train_if_needed(settings.model_dir, child_env(settings), log=_say)
+
+
+def cmd_setup(settings):
+    cmd_migrate(settings)
+    cmd_load_content(settings)
+    cmd_crisis_responses(settings)
+    return cmd_train(settings)
+
+
+def cmd_run(settings) -> int:
+    from bot.stack import Stack
+
+    model = cmd_setup(settings)
+    _say("starting the action server and the Rasa server ...")
+    with Stack(settings, model) as stack:
+        _say(f"ready: POST http://{settings.rasa_host}:{settings.rasa_port}/webhooks/rest/webhook "
+             "(Ctrl-C stops both servers)")
+        try:
+            return stack.wait()
+        except KeyboardInterrupt:
+            _say("stopping ...")
+            return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.cli", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in [
+        ("migrate", "create or migrate the database schema"),
+        ("load-content", "load data/content/ into the content store (all or nothing)"),
+        ("train", "train the Rasa model if its inputs changed"),
+        ("setup", "migrate, load content, regenerate crisis responses, train if needed"),
+        ("run", "set up, then start the action server and the Rasa server"),
+    ]:
+        sub.add_parser(name, help=help_text)
+    crisis = sub.add_parser("crisis-responses", help="regenerate domain/helplines.yml from the directory")
+    crisis.add_argument("--check", action="store_true", help="only check that it is up to date")
+    args = parser.parse_args(argv)
+    settings = settings_module.load()
+    try:
+        if args.command == "crisis-responses":
+            cmd_crisis_responses(settings, check=args.check)
+            return 0
+        result = globals()[f"cmd_{args.command.replace('-', '_')}"](settings)
+        return result if isinstance(result, int) else 0
+    except ContentError as error:
+        print(f"content error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

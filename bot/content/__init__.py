@@ -1,0 +1,1 @@
+"""The content store: curated articles, exercises and helplines, loaded from YAML into the database."""

@@ -1,0 +1,38 @@
+"""How a helpline is named in a reply: shared by the generated crisis responses and the actions,
+so a number reads the same wherever it appears."""
+from __future__ import annotations
+
+from typing import Optional, Protocol, Sequence
+
+
+class HelplineLike(Protocol):
+    name: str
+    call: Optional[str]
+    text: Optional[str]
+    hours: str
+
+
+def text_phrase(text: str) -> str:
+    """'741741' -> 'text 741741'; 'text HOME to 741741' stays as written."""
+    return text if text.lower().startswith("text ") else f"text {text}"
+
+
+def ways_to_reach(line: HelplineLike) -> str:
+    ways = []
+    if line.call:
+        ways.append(f"call {line.call}")
+    if line.text:
+        ways.append(text_phrase(line.text))
+    return " or ".join(ways)
+
+
+def describe(line: HelplineLike) -> str:
+    """'Samaritans: call 116 123 (24/7)'."""
+    return f"{line.name}: {ways_to_reach(line)} ({line.hours})"
+
+
+def text_alternative(lines: Sequence[HelplineLike]) -> Optional[HelplineLike]:
+    """A second line to text, when the first one cannot take texts."""
+    if not lines or lines[0].text:
+        return None
+    return next((line for line in lines[1:] if line.text), None)

@@ -1,0 +1,67 @@
+"""Training the Rasa model only when its inputs changed.
+
+The model's name carries a hash of everything that shapes it (config, domain, training data, our NLU
+components and the data they read), so an unchanged project reuses its model without starting Rasa.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from bot.settings import ROOT
+
+INPUTS = (
+    "config.yml",
+    "domain",
+    "data/nlu",
+    "data/rules",
+    "data/stories",
+    "data/content/helplines.yml",
+    "safety",
+    "bot/nlu",
+    "bot/countries.py",
+    "bot/content/files.py",
+    "bot/content/schema.py",
+)
+# Only these: data/content/ is content for the store, not Rasa training data.
+TRAINING_DATA = ("data/nlu", "data/rules", "data/stories")
+_SUFFIXES = {".py", ".yml", ".yaml", ".txt", ".json"}
+
+
+def _files(paths: Iterable[str]) -> list[Path]:
+    found = []
+    for name in paths:
+        path = ROOT / name
+        candidates = [path] if path.is_file() else sorted(path.rglob("*"))
+        found += [p for p in candidates if p.is_file() and p.suffix in _SUFFIXES
+                  and "__pycache__" not in p.parts]
+    return found
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _files(INPUTS):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(model_dir: Path) -> Path:
+    return model_dir / f"model-{fingerprint()}.tar.gz"
+
+
+def train_if_needed(model_dir: Path, env: dict, log=print) -> Path:
+    """Returns the model for the current inputs, training it first if there is none."""
+    target = model_path(model_dir)
+    if target.exists():
+        log(f"model is up to date: {target.name}")
+        return target
+    log("training data changed: training the model (a few minutes on 2 cores) ...")
+    command = [sys.executable, "-m", "rasa", "train", "--domain", "domain", "--config", "config.yml",
+               "--data", *TRAINING_DATA, "--out", str(model_dir), "--fixed-model-name", target.name[:-7]]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    log(f"trained {target.name}")
+    return target
