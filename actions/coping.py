@@ -7,6 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.trackers import latest_intent
+
 from actions import content
 from actions.replies import button, evidence_line, source_names
 from bot.content.store import ExerciseRecord
@@ -36,7 +38,7 @@ class ActionStartExercise(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        key = EXERCISE_BY_INTENT.get(tracker.get_intent_of_latest_message() or "")
+        key = EXERCISE_BY_INTENT.get(latest_intent(tracker) or "")
         exercise = await content.exercise(key) if key else None
         if exercise is None:
             dispatcher.utter_message(text=MISSING)

@@ -7,6 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.trackers import latest_intent
+
 from actions import content
 from actions.replies import button, evidence_line, reviewed, source_list, source_names
 from bot.content.store import ArticleRecord
@@ -61,7 +63,7 @@ class ActionExplainTopic(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        topic = TOPIC_BY_INTENT.get(tracker.get_intent_of_latest_message() or "")
+        topic = TOPIC_BY_INTENT.get(latest_intent(tracker) or "")
         article = await content.article(topic) if topic else None
         if article is None:
             dispatcher.utter_message(text=MISSING)

@@ -11,6 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.trackers import latest_intent
+
 
 def _question_answered(tracker: Tracker) -> Optional[str]:
     """The last response the bot sent before the latest user message."""
@@ -32,6 +34,6 @@ class ActionRecordDisclosure(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         not_safe = (_question_answered(tracker) == "utter_crisis_ask_safe"
-                    and tracker.get_intent_of_latest_message() == "deny")
+                    and latest_intent(tracker) == "deny")
         level = "imminent" if not_safe else "high"
         return [SlotSet("risk_high", True), SlotSet("risk_concern", True), SlotSet("risk_disclosed", level)]

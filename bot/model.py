@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -62,6 +63,14 @@ def train_if_needed(model_dir: Path, env: dict, log=print) -> Path:
     log("training data changed: training the model (a few minutes on 2 cores) ...")
     command = [sys.executable, "-m", "rasa", "train", "--domain", "domain", "--config", "config.yml",
                "--data", *TRAINING_DATA, "--out", str(model_dir), "--fixed-model-name", target.name[:-7]]
+    started = time.monotonic()
     subprocess.run(command, cwd=ROOT, env=env, check=True)
-    log(f"trained {target.name}")
+    seconds = time.monotonic() - started
+    training_seconds_file(target).write_text(f"{seconds:.1f}\n")
+    log(f"trained {target.name} in {seconds:.0f} s")
     return target
+
+
+def training_seconds_file(model: Path) -> Path:
+    """Where the training time of a model is kept, for the benchmark to report."""
+    return model.with_name(model.name.replace(".tar.gz", ".train-seconds"))

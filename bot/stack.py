@@ -21,6 +21,8 @@ def child_env(settings: Settings) -> dict:
         "RASA_TELEMETRY_ENABLED": "false",
         "DATABASE_URL": settings.database_url,
         "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
+        # Read by Rasa and rasa-sdk themselves; message text appears only at DEBUG.
+        "LOG_LEVEL": settings.log_level,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     })
@@ -58,19 +60,29 @@ class Stack:
         self.processes[name] = process
         return process
 
+    def _spawn_actions(self) -> subprocess.Popen:
+        return self._spawn("action-server", ["rasa_sdk", "--actions", "actions",
+                                             "--port", str(self.settings.action_port)])
+
+    def _wait_for_actions(self, process: subprocess.Popen, timeout: float) -> None:
+        url = f"http://127.0.0.1:{self.settings.action_port}/health"
+        _wait_until_up(url, process, "action server", timeout)
+
     def start(self, timeout: float = 120) -> "Stack":
         s = self.settings
-        actions = self._spawn("action-server", ["rasa_sdk", "--actions", "actions",
-                                                "--port", str(s.action_port)])
+        actions = self._spawn_actions()
         rasa = self._spawn("rasa-server", [
             "rasa", "run", "--model", str(self.model), "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml", "--interface", s.rasa_host, "--port", str(s.rasa_port)])
-        _wait_until_up(f"http://127.0.0.1:{s.action_port}/health", actions, "action server", timeout)
+        self._wait_for_actions(actions, timeout)
         _wait_until_up(f"http://127.0.0.1:{s.rasa_port}/", rasa, "Rasa server", timeout)
         return self
 
     def stop_actions(self) -> None:
         self._stop(self.processes.pop("action-server", None))
+
+    def start_actions(self, timeout: float = 60) -> None:
+        self._wait_for_actions(self._spawn_actions(), timeout)
 
     @staticmethod
     def _stop(process: Optional[subprocess.Popen]) -> None:

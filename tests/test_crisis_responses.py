@@ -1,0 +1,41 @@
+"""The country-specific crisis responses are generated from the helpline directory and match it."""
+from __future__ import annotations
+
+from bot import crisis_responses
+from bot.cli import CRISIS_RESPONSES
+from bot.content.files import read_helplines
+from bot.settings import load
+
+HELPLINES = load().helplines_file
+
+
+def test_the_committed_responses_are_generated_from_the_current_directory():
+    assert CRISIS_RESPONSES.read_text(encoding="utf-8") == crisis_responses.render(HELPLINES), (
+        "run `python -m bot.cli crisis-responses` after editing data/content/helplines.yml")
+
+
+def test_every_country_has_a_stated_and_a_hinted_variant_and_there_is_a_default():
+    directory = read_helplines(HELPLINES)
+    responses = crisis_responses.build(HELPLINES)["responses"]
+    for name, variants in responses.items():
+        assert sum("condition" not in v for v in variants) == 1, name
+        for country in directory["countries"]:
+            conditions = [v["condition"] for v in variants if "condition" in v
+                          and any(c["value"] == country["code"] for c in v["condition"])]
+            assert len(conditions) == 2, (name, country["code"])
+
+
+def test_the_helpline_reply_names_the_first_line_with_how_to_call_and_text():
+    responses = crisis_responses.build(HELPLINES)["responses"]
+    us = next(v["text"] for v in responses["utter_crisis_helpline"]
+              if v.get("condition") == [{"type": "slot", "name": "country", "value": "US"}])
+    assert "988" in us and "call 988" in us and "text" in us
+    gb = next(v["text"] for v in responses["utter_crisis_emergency"]
+              if v.get("condition") == [{"type": "slot", "name": "country", "value": "GB"}])
+    assert gb.startswith("Please call 999")
+
+
+def test_a_stated_country_wins_over_the_hint(tmp_path):
+    responses = crisis_responses.build(HELPLINES)["responses"]["utter_crisis_helpline"]
+    hinted = [v for v in responses if len(v.get("condition", [])) == 2]
+    assert all(v["condition"][0] == {"type": "slot", "name": "country", "value": None} for v in hinted)

@@ -1,0 +1,32 @@
+"""The Rasa project itself: training data that validates without warnings, and the test stories
+predicted without a single error by the trained model."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bot import settings
+from bot.model import TRAINING_DATA, model_path
+from bot.settings import ROOT
+from bot.stack import child_env
+
+
+def _rasa(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rasa", *args], cwd=ROOT, env=child_env(settings.load()),
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_data_validates_without_warnings(tmp_path):
+    result = _rasa("data", "validate", "--fail-on-warnings", "--domain", "domain", "--config", "config.yml",
+                   "--data", *TRAINING_DATA)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_stories_are_predicted_without_errors(tmp_path):
+    model = model_path(settings.load().model_dir)
+    assert model.exists(), "no trained model: run `make test` or `python -m bot.cli train` first"
+    result = _rasa("test", "core", "--model", str(model), "--stories", "tests/stories",
+                   "--fail-on-prediction-errors", "--out", str(tmp_path / "results"))
+    failed = (tmp_path / "results" / "failed_test_stories.yml")
+    details = failed.read_text() if failed.exists() else ""
+    assert result.returncode == 0, details + result.stdout[-2000:] + result.stderr[-3000:]
