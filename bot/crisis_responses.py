@@ -44,6 +44,11 @@ def _local_line_text(country: dict) -> str:
     return reply + f" In an emergency, call {country['emergency']}."
 
 
+def _reminder_text(country: dict) -> str:
+    return (f"If you are in crisis right now, {describe(_lines(country)[0])}. In an emergency, "
+            f"call {country['emergency']}.")
+
+
 def _emergency_text(country: dict) -> str:
     return (f"Please call {country['emergency']} for emergency services right now, or go to the nearest "
             "emergency department. If you have taken something or hurt yourself, tell them exactly what.")
@@ -85,6 +90,10 @@ def _defaults(directory: dict) -> dict[str, str]:
             f"988; in the UK or Ireland, call Samaritans on 116 123. Anywhere else, {site} lists free, "
             "confidential lines for your country. Tell me which country you're in and I'll give you "
             "the local number."),
+        "utter_crisis_line_reminder": (
+            f"If you are in crisis right now, {site} lists free, confidential lines for your country, "
+            "or tell me where you are and I'll find one. In an emergency, call your local emergency "
+            "number."),
         "utter_crisis_local_line": (
             f"I don't have a number for that country yet, I'm sorry. {site} lists free, confidential "
             "lines for every country. In an emergency, call your local emergency number."),
@@ -108,6 +117,7 @@ def _defaults(directory: dict) -> dict[str, str]:
 
 BUILDERS = {
     "utter_crisis_helpline": _helpline_text,
+    "utter_crisis_line_reminder": _reminder_text,
     "utter_crisis_local_line": _local_line_text,
     "utter_crisis_emergency": _emergency_text,
     "utter_crisis_not_safe": _not_safe_text,

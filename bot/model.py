@@ -20,12 +20,11 @@ INPUTS = (
     "data/nlu",
     "data/rules",
     "data/stories",
-    "data/content/helplines.yml",
-    "safety",
-    "bot/nlu",
-    "bot/countries.py",
-    "bot/content/files.py",
-    "bot/content/schema.py",
+    # Our NLU components are not trainable: the model keeps their configuration, and each server
+    # start builds them from the current code and data (the screen's patterns, the helpline
+    # directory). So only the adapter classes count here, not what they load.
+    "safety/rasa_component.py",
+    "bot/nlu/country_extractor.py",
 )
 # Only these: data/content/ is content for the store, not Rasa training data.
 TRAINING_DATA = ("data/nlu", "data/rules", "data/stories")
@@ -68,7 +67,14 @@ def train_if_needed(model_dir: Path, env: dict, log=print) -> Path:
     seconds = time.monotonic() - started
     training_seconds_file(target).write_text(f"{seconds:.1f}\n")
     log(f"trained {target.name} in {seconds:.0f} s")
+    _remove_older(target)
     return target
+
+
+def _remove_older(current: Path) -> None:
+    for old in current.parent.glob("model-*"):
+        if not old.name.startswith(current.name[:-len(".tar.gz")]):
+            old.unlink(missing_ok=True)
 
 
 def training_seconds_file(model: Path) -> Path:

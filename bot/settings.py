@@ -22,6 +22,10 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
 def _default_database_url() -> str:
     return f"sqlite:///{ROOT / 'var' / 'assistant.db'}"
 
@@ -35,6 +39,14 @@ class Settings:
     content_dir: Path = ROOT / "data" / "content"
     model_dir: Path = ROOT / "models"
     log_level: str = "INFO"
+    # Web chat (bot/channels/socketio.py): origins allowed to open a socket; empty = the server's own
+    # origin and localhost.
+    webchat_allowed_origins: tuple[str, ...] = ()
+    # Telegram (bot/channels/telegram.py): off unless a token is set.
+    telegram_token: str = ""
+    telegram_secret_token: str = ""
+    telegram_webhook_url: str = ""
+    telegram_api_url: str = "https://api.telegram.org"
 
     @property
     def action_endpoint_url(self) -> str:
@@ -55,4 +67,9 @@ def load() -> Settings:
         content_dir=Path(env.get("CONTENT_DIR") or ROOT / "data" / "content"),
         model_dir=Path(env.get("MODEL_DIR") or ROOT / "models"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        webchat_allowed_origins=_list(env.get("WEBCHAT_ALLOWED_ORIGINS", "")),
+        telegram_token=env.get("TELEGRAM_TOKEN", "").strip(),
+        telegram_secret_token=env.get("TELEGRAM_SECRET_TOKEN", "").strip(),
+        telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", "").strip(),
+        telegram_api_url=(env.get("TELEGRAM_API_URL") or "https://api.telegram.org").strip().rstrip("/"),
     )

@@ -23,6 +23,11 @@ def child_env(settings: Settings) -> dict:
         "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
         # Read by Rasa and rasa-sdk themselves; message text appears only at DEBUG.
         "LOG_LEVEL": settings.log_level,
+        "WEBCHAT_ALLOWED_ORIGINS": ",".join(settings.webchat_allowed_origins),
+        "TELEGRAM_TOKEN": settings.telegram_token,
+        "TELEGRAM_SECRET_TOKEN": settings.telegram_secret_token,
+        "TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,
+        "TELEGRAM_API_URL": settings.telegram_api_url,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     })

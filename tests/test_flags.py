@@ -60,3 +60,14 @@ def test_context_and_disclosures_raise_the_level_and_urgent_comes_first(database
     assert levels[means_after_ideation] == "imminent" and levels[disclosed] == "high"
     order = [f.sender_id for f in flags]
     assert order.index(means_after_ideation) < order.index(disclosed)
+
+
+def test_erasing_a_conversation_removes_it_and_its_flag(database_url, monkeypatch):
+    from bot.erasure import erase_conversation
+
+    store = _store(database_url, monkeypatch)
+    sender = f"erase-{time.time_ns()}"
+    _save(store, sender, _user("i want to die", "safety_high", "high", ["suicidal_ideation"], ["want to die"]))
+    assert erase_conversation(database_url, sender) == 1
+    assert sender not in {f.sender_id for f in flagged_conversations(database_url)}
+    assert erase_conversation(database_url, sender) == 0

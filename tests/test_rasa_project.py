@@ -2,6 +2,7 @@
 predicted without a single error by the trained model."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -30,3 +31,14 @@ def test_stories_are_predicted_without_errors(tmp_path):
     failed = (tmp_path / "results" / "failed_test_stories.yml")
     details = failed.read_text() if failed.exists() else ""
     assert result.returncode == 0, details + result.stdout[-2000:] + result.stderr[-3000:]
+
+
+def test_new_phrasings_are_understood(tmp_path):
+    """Held-out messages written apart from the training data, through the whole pipeline (the
+    safety screen included, so a false alarm counts as an error)."""
+    model = model_path(settings.load().model_dir)
+    result = _rasa("test", "nlu", "--model", str(model), "--nlu", "tests/data/nlu_heldout.yml",
+                   "--out", str(tmp_path / "results"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "results" / "intent_report.json").read_text())
+    assert report["accuracy"] >= 0.9, f"intent accuracy on held-out messages: {report['accuracy']:.3f}"

@@ -1,0 +1,89 @@
+"""Web chat session ids: random, issued and signed by the server, never chosen by the client.
+
+A browser keeps the token it was given (`<id>.<signature>`) to resume its conversation after a reload.
+The server accepts a token only if the signature matches, so no one can join another person's
+conversation by guessing or choosing an id. The signature is an HMAC with a secret every Rasa worker
+shares, so any worker accepts the ids the others issued.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+from bot.settings import ROOT
+
+logger = logging.getLogger(__name__)
+
+SECRET_ENV = "WEBCHAT_SECRET"
+SECRET_FILE = ROOT / "var" / "webchat-secret"
+_TOKEN = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
+_CONTEXT = b"webchat-session-v1\x00"
+
+
+class Session(NamedTuple):
+    token: str       # what the browser keeps
+    sender_id: str   # the conversation's id in the tracker store
+
+
+def webchat_secret(env: Optional[dict] = None, secret_file: Path = SECRET_FILE) -> bytes:
+    """`WEBCHAT_SECRET` if set; otherwise a random secret kept in var/webchat-secret (created once,
+    readable by the owner only), so workers on one machine and restarts agree on it. Several machines
+    must share `WEBCHAT_SECRET`."""
+    value = (os.environ if env is None else env).get(SECRET_ENV, "").strip()
+    if value:
+        return value.encode()
+    try:
+        return _read_or_create(secret_file)
+    except OSError as exc:
+        logger.warning("cannot keep the web chat secret in %s (%s): using one for this process only; "
+                       "set %s so sessions survive a restart", secret_file, exc.strerror, SECRET_ENV)
+        return secrets.token_bytes(32)
+
+
+def _read_or_create(path: Path) -> bytes:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".webchat-secret-")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            os.chmod(temporary, 0o600)
+            try:
+                os.link(temporary, path)  # atomic: the first worker wins, the others read its secret
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(temporary)
+    value = path.read_text().strip()
+    if len(value) < 32:
+        raise OSError(0, "the file is too short to be a secret")
+    return value.encode()
+
+
+class SessionSigner:
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError(f"{SECRET_ENV} must be at least 16 characters long")
+        self._secret = secret
+
+    def _signature(self, session_id: str) -> str:
+        return hmac.new(self._secret, _CONTEXT + session_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def issue(self) -> Session:
+        """A new conversation: a random 128-bit id and its signature."""
+        session_id = secrets.token_hex(16)
+        return Session(f"{session_id}.{self._signature(session_id)}", session_id)
+
+    def verify(self, token: object) -> Optional[Session]:
+        """The session a token stands for, or None if this server (or a sibling) did not issue it."""
+        match = _TOKEN.match(token) if isinstance(token, str) else None
+        if not match or not hmac.compare_digest(match.group(2), self._signature(match.group(1))):
+            return None
+        return Session(token, match.group(1))
