@@ -1,0 +1,31 @@
+"""Which intent a verdict stands for: the rules in data/rules/safety.yml answer these intents."""
+from __future__ import annotations
+
+from safety.levels import Level
+from safety.verdict import Verdict
+
+_OWN_RISK = {"suicidal_ideation", "self_harm", "method_seeking", "plan_or_intent", "means", "act_under_way"}
+
+_CONCERN_BY_CATEGORY = (
+    # the first category present decides; someone else at risk is answered first
+    ("third_person", "safety_concern_other"),
+    ("abuse_or_violence", "safety_concern_abuse"),
+    ("past_history", "safety_concern_history"),
+    ("means", "safety_means_mention"),
+    ("plan_or_intent", "safety_means_mention"),
+    ("suicide_question", "safety_concern_question"),
+)
+
+
+def intent_for(verdict: Verdict) -> str | None:
+    if verdict.level == Level.IMMINENT:
+        return "safety_imminent"
+    if verdict.level == Level.HIGH:
+        only_others = "harm_to_others" in verdict.categories and not _OWN_RISK & set(verdict.categories)
+        return "safety_harm_others" if only_others else "safety_high"
+    if verdict.level == Level.CONCERN:
+        for category, intent in _CONCERN_BY_CATEGORY:
+            if category in verdict.categories:
+                return intent
+        return "safety_concern"
+    return None
