@@ -124,7 +124,7 @@ class WebChatInput(SocketIOInput):
         super().__init__(user_message_evt=USER_EVENT, bot_message_evt=BOT_EVENT,
                          session_persistence=True, socketio_path=socketio_path)
         self.settings = settings or settings_module.load()
-        self.signer = signer or SessionSigner(webchat_secret())
+        self.signer = signer or SessionSigner(webchat_secret(self.settings.webchat_secret))
         # One list object, shared with the socket.io server: the server's own origin joins it at start.
         self.allowed_origins: List[str] = list(dict.fromkeys([
             *(o.rstrip("/") for o in self.settings.webchat_allowed_origins),

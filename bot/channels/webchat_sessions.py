@@ -21,7 +21,6 @@ from bot.settings import ROOT
 
 logger = logging.getLogger(__name__)
 
-SECRET_ENV = "WEBCHAT_SECRET"
 SECRET_FILE = ROOT / "var" / "webchat-secret"
 _TOKEN = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
 _CONTEXT = b"webchat-session-v1\x00"
@@ -32,18 +31,17 @@ class Session(NamedTuple):
     sender_id: str   # the conversation's id in the tracker store
 
 
-def webchat_secret(env: Optional[dict] = None, secret_file: Path = SECRET_FILE) -> bytes:
-    """`WEBCHAT_SECRET` if set; otherwise a random secret kept in var/webchat-secret (created once,
-    readable by the owner only), so workers on one machine and restarts agree on it. Several machines
-    must share `WEBCHAT_SECRET`."""
-    value = (os.environ if env is None else env).get(SECRET_ENV, "").strip()
-    if value:
-        return value.encode()
+def webchat_secret(configured: str, secret_file: Path = SECRET_FILE) -> bytes:
+    """The configured secret (settings: WEBCHAT_SECRET) if set; otherwise a random secret kept in
+    var/webchat-secret (created once, readable by the owner only), so workers on one machine and
+    restarts agree on it. Several machines must share WEBCHAT_SECRET."""
+    if configured:
+        return configured.encode()
     try:
         return _read_or_create(secret_file)
     except OSError as exc:
         logger.warning("cannot keep the web chat secret in %s (%s): using one for this process only; "
-                       "set %s so sessions survive a restart", secret_file, exc.strerror, SECRET_ENV)
+                       "set WEBCHAT_SECRET so sessions survive a restart", secret_file, exc.strerror)
         return secrets.token_bytes(32)
 
 

@@ -1,0 +1,210 @@
+"""The chat widget in a real browser (Debian's headless Chromium, driven by Playwright), on a phone-sized
+screen: first against the echo server (reconnection, rendering, embedding, keyboard), then holding
+real conversations with the whole stack."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from websockets.exceptions import InvalidStatusCode
+
+from bot.flags import flagged_conversations
+from tests.webchat.conftest import ARTIFACTS, EchoServer, SocketClient, free_port, run_async
+
+pytestmark = pytest.mark.e2e
+
+REPLY_TIMEOUT_MS = 30_000
+BOT = ".dsw-from-bot .dsw-bubble"
+# The widget's unseen first message, with the country its crisis banner shows (en-GB browser).
+GREETING = 'You said: /greet{"country_hint":"GB"}'
+
+
+def bot_count(page: Page) -> int:
+    return page.locator(BOT).count()
+
+
+def wait_for_reply(page: Page, before: int) -> str:
+    """Waits for the bot's whole answer (its typing indicator gone); returns the new messages' text."""
+    page.wait_for_function(
+        "([selector, before]) => document.querySelectorAll(selector).length > before"
+        " && document.querySelector('.dsw-typing').hidden",
+        arg=[BOT, before], timeout=REPLY_TIMEOUT_MS)
+    return "\n".join(page.locator(BOT).all_inner_texts()[before:])
+
+
+def say(page: Page, text: str) -> str:
+    before = bot_count(page)
+    page.fill(".dsw-input", text)
+    page.keyboard.press("Enter")
+    return wait_for_reply(page, before)
+
+
+def open_chat(page: Page, url: str) -> str:
+    page.goto(f"{url}/webchat")
+    return wait_for_reply(page, 0)
+
+
+def session_token(page: Page) -> str:
+    key = page.evaluate("Object.keys(sessionStorage).find(k => k.endsWith(':token'))")
+    return json.loads(page.evaluate("key => sessionStorage.getItem(key)", key))
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for selector in (".dsw-crisis", ".dsw-input", ".dsw-send"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, selector
+        assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"], selector
+
+
+# -- the widget's behaviour, against the echo server ------------------------------------------------
+
+def test_it_shows_reconnecting_and_sends_what_was_typed_offline(phone, tmp_path):
+    server = EchoServer(free_port(), tmp_path / "echo.log").start()
+    try:
+        assert open_chat(phone, server.url) == GREETING
+        server.stop()
+        expect(phone.locator(".dsw-status")).to_contain_text("Reconnecting", timeout=15_000)
+        phone.fill(".dsw-input", "are you still there?")
+        phone.keyboard.press("Enter")
+        expect(phone.locator(".dsw-from-user").last).to_contain_text("Not sent yet")
+
+        server.start()
+        wait_for_reply(phone, 1)
+        assert phone.locator(BOT).all_inner_texts() == [GREETING, "You said: are you still there?"]
+        expect(phone.locator(".dsw-msg-state")).to_have_count(0)
+        expect(phone.locator(".dsw-status")).not_to_contain_text("Reconnecting", timeout=10_000)
+    finally:
+        server.stop()
+
+
+def test_bot_text_is_shown_as_text_and_only_web_links_are_clickable(phone, echo_server):
+    open_chat(phone, echo_server.url)
+    typed = "<img src=x onerror=alert(1)> <b>bold</b> javascript:alert(2) see https://example.org/page."
+    assert say(phone, typed) == f"You said: {typed}"
+    reply = phone.locator(BOT).last
+    assert reply.evaluate("node => node.textContent") == f"You said: {typed}"
+    assert phone.locator(".dsw-log img, .dsw-log b").count() == 0
+    links = reply.locator("a")
+    expect(links).to_have_count(1)
+    assert links.get_attribute("href") == "https://example.org/page"
+    assert "noopener" in links.get_attribute("rel")
+    phone.wait_for_timeout(500)
+    assert phone.dialogs == [] and phone.errors == []
+
+
+def test_quick_replies_work_from_the_keyboard(phone, echo_server):
+    open_chat(phone, echo_server.url)
+    say(phone, "/buttons")
+    expect(phone.locator(".dsw-reply")).to_have_text(["Yes, please", "No, thanks"])
+    phone.focus(".dsw-log")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.textContent") == "Yes, please"
+    before = bot_count(phone)
+    phone.keyboard.press("Enter")
+    assert wait_for_reply(phone, before) == "You said: /affirm"
+    expect(phone.locator(".dsw-from-user .dsw-bubble").last).to_have_text("Yes, please")
+    expect(phone.locator(".dsw-reply")).to_have_count(0)
+    assert phone.evaluate("document.activeElement.classList.contains('dsw-input')")
+
+
+def test_clear_conversation_starts_a_new_one(phone, echo_server):
+    open_chat(phone, echo_server.url)
+    first = session_token(phone)
+    say(phone, "something private")
+    phone.click(".dsw-clear")
+    phone.click("text=Yes, clear it")
+    wait_for_reply(phone, 0)  # the greeting of the new conversation
+    assert phone.locator(BOT).all_inner_texts() == [GREETING]
+    assert "something private" not in phone.locator(".dsw-log").inner_text()
+    assert session_token(phone) != first
+
+
+def test_one_script_tag_embeds_it_in_another_allowed_site(phone, echo_server, partner_site):
+    phone.goto(f"http://127.0.0.1:{partner_site}/?widget={echo_server.url}/webchat/widget.js")
+    expect(phone.locator(".dsw-crisis-pill")).to_contain_text("Samaritans: call 116 123")
+    assert phone.locator(".dsw-launcher-box").evaluate("box => getComputedStyle(box).position") == "fixed"
+    phone.click(".dsw-launcher")
+    assert wait_for_reply(phone, 0) == GREETING
+    assert_fits_the_screen(phone)
+    phone.keyboard.press("Escape")
+    expect(phone.locator(".dsw-launcher")).to_be_focused()
+
+
+def test_a_site_that_is_not_allowed_cannot_use_it_but_still_shows_a_crisis_line(phone, echo_server,
+                                                                                   partner_site):
+    # The same page from an origin the server does not allow (localhost is another host name).
+    phone.goto(f"http://localhost:{partner_site}/?widget={echo_server.url}/webchat/widget.js")
+    expect(phone.locator(".dsw-crisis-pill")).to_contain_text("findahelpline.com")
+    phone.click(".dsw-launcher")
+    expect(phone.locator(".dsw-status")).to_contain_text("Cannot reach the assistant", timeout=15_000)
+    assert bot_count(phone) == 0
+
+
+# -- conversations with the real bot, through the whole stack -----------------------------------------
+
+def test_a_conversation_with_quick_replies_survives_a_reload(phone, rasa_url):
+    greeting = open_chat(phone, rasa_url)
+    assert "support assistant" in greeting
+    assert "Samaritans" in greeting  # the crisis reminder names the line for the browser's country
+    crisis = phone.locator(".dsw-crisis")
+    expect(crisis).to_contain_text("Samaritans")
+    expect(crisis).to_contain_text("116 123")
+    assert_fits_the_screen(phone)
+
+    before = bot_count(phone)
+    phone.get_by_role("button", name="What is depression?").click()
+    answer = wait_for_reply(phone, before)
+    assert "depression" in answer.lower()
+    expect(phone.locator(".dsw-from-user .dsw-bubble").last).to_have_text("What is depression?")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone.locator(".dsw-log").evaluate("log => { log.scrollTop = 0; }")
+    phone.screenshot(path=str(ARTIFACTS / "webchat.png"))
+
+    transcript, token = phone.locator(".dsw-log .dsw-bubble").all_inner_texts(), session_token(phone)
+    phone.reload()
+    expect(phone.locator(".dsw-log .dsw-bubble")).to_have_text(transcript)
+    expect(phone.locator(".dsw-status")).to_be_empty()
+    assert session_token(phone) == token
+    assert "symptom" in say(phone, "what are the symptoms of depression").lower()
+    assert phone.dialogs == [] and phone.errors == []
+
+
+def test_a_crisis_message_gets_the_hotline_for_the_browsers_country(phone, rasa_url, stack_settings):
+    open_chat(phone, rasa_url)
+    reply = say(phone, "I want to kill myself")
+    assert "Samaritans" in reply and "116 123" in reply, reply
+    assert "Are you safe right now?" in reply
+    expect(phone.locator(".dsw-reply")).to_have_text(["Yes, I'm safe right now", "No, I'm not safe"])
+    # The flag is in the tracker store, with the channel it came from.
+    sender = session_token(phone).split(".")[0]
+    flag = next(f for f in flagged_conversations(stack_settings.database_url) if f.sender_id == sender)
+    assert flag.level in ("high", "imminent") and flag.channel == "webchat"
+
+
+def test_markup_typed_by_the_user_is_shown_as_text_and_runs_nothing(phone, rasa_url):
+    open_chat(phone, rasa_url)
+    typed = "<img src=x onerror=alert(1)>"
+    say(phone, typed)
+    assert phone.locator(".dsw-from-user .dsw-bubble").last.evaluate("node => node.textContent") == typed
+    assert phone.locator(".dsw-log img").count() == 0
+    phone.wait_for_timeout(1000)
+    assert phone.dialogs == [] and phone.errors == []
+
+
+def test_the_real_server_refuses_foreign_origins_and_forged_sessions(rasa_url):
+    async def scenario():
+        with pytest.raises(InvalidStatusCode):
+            await SocketClient.open(rasa_url, origin="http://evil.example")
+        client = await SocketClient.open(rasa_url, origin=rasa_url)
+        forged = "ab" * 16 + "." + "cd" * 16
+        token = await client.session(forged)
+        await client.close()
+        return forged, token
+
+    forged, token = run_async(scenario())
+    assert token != forged and re.fullmatch(r"[0-9a-f]{32}\.[0-9a-f]{32}", token)
+
