@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.telegram_format import CHANNEL_PREFIX, channel_keyboard, parse_command
+from bot.countries import with_country_hint
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +210,7 @@ class UpdateHandler:
             await self.reply(chat_id, EXPIRED_BUTTON)
 
     async def to_rasa(self, chat_id: str, text: str, metadata: Dict[str, Any]) -> None:
+        text = with_country_hint(text, metadata)
         message = UserMessage(text, self.output, chat_id, input_channel=CHANNEL, metadata=metadata)
         try:
             await self.on_new_message(message)
