@@ -40,3 +40,23 @@ lock:
 
 clean:
 	rm -rf $(VENV) models var .rasa
+
+# The web chat widget's npm packages (socket.io-client, pinned in webchat/package-lock.json; served by
+# the Rasa server, never from a CDN), and Debian's chromium for the browser tests in tests/webchat/
+# (installed with apt-get when /usr/bin/chromium is missing: that needs root, as on CI).
+WEBCHAT_DEPS := webchat/node_modules/.package-lock.json
+
+$(WEBCHAT_DEPS): webchat/package.json webchat/package-lock.json
+	@echo "[assistant] installing the web chat widget's npm packages (npm ci in webchat/) ..."
+	@cd webchat && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: webchat chromium
+webchat: $(WEBCHAT_DEPS)
+setup: $(WEBCHAT_DEPS)
+run: $(WEBCHAT_DEPS)
+test: chromium
+
+chromium:
+	@test -x /usr/bin/chromium || { echo "[assistant] installing chromium for the browser tests ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

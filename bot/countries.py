@@ -4,6 +4,7 @@ Plain Python and spaCy; the Rasa component in bot/nlu/ is a thin adapter over th
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
@@ -66,3 +67,19 @@ class CountryFinder:
         parts = locale.split("-")
         region = parts[-1].upper() if len(parts) > 1 else None
         return region if region in self.codes else None
+
+
+@lru_cache(maxsize=1)
+def default_finder() -> CountryFinder:
+    from bot import settings
+
+    return CountryFinder(settings.load().helplines_file)
+
+
+def with_country_hint(payload: str, metadata: Optional[Mapping[str, Any]]) -> str:
+    """A button or command payload ('/greet') skips the NLU pipeline, and with it the country hint
+    from metadata; this carries the hint in the payload itself ('/greet{"country_hint": "GB"}')."""
+    if not payload.startswith("/") or "{" in payload:
+        return payload
+    hint = default_finder().from_metadata(metadata)
+    return f'{payload}{{"country_hint": "{hint}"}}' if hint else payload

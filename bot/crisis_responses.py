@@ -45,7 +45,7 @@ def _local_line_text(country: dict) -> str:
 
 
 def _reminder_text(country: dict) -> str:
-    return (f"If you are in crisis right now, {describe(_lines(country)[0])}. In an emergency, "
+    return (f"If you are in crisis right now, contact {describe(_lines(country)[0])}. In an emergency, "
             f"call {country['emergency']}.")
 
 

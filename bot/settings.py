@@ -42,6 +42,9 @@ class Settings:
     # Web chat (bot/channels/socketio.py): origins allowed to open a socket; empty = the server's own
     # origin and localhost.
     webchat_allowed_origins: tuple[str, ...] = ()
+    # Signs web chat session ids; several machines must share it. Empty: a random one is kept in
+    # var/webchat-secret (bot/channels/webchat_sessions.py).
+    webchat_secret: str = ""
     # Telegram (bot/channels/telegram.py): off unless a token is set.
     telegram_token: str = ""
     telegram_secret_token: str = ""
@@ -68,6 +71,7 @@ def load() -> Settings:
         model_dir=Path(env.get("MODEL_DIR") or ROOT / "models"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         webchat_allowed_origins=_list(env.get("WEBCHAT_ALLOWED_ORIGINS", "")),
+        webchat_secret=env.get("WEBCHAT_SECRET", "").strip(),
         telegram_token=env.get("TELEGRAM_TOKEN", "").strip(),
         telegram_secret_token=env.get("TELEGRAM_SECRET_TOKEN", "").strip(),
         telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", "").strip(),

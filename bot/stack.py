@@ -24,6 +24,7 @@ def child_env(settings: Settings) -> dict:
         # Read by Rasa and rasa-sdk themselves; message text appears only at DEBUG.
         "LOG_LEVEL": settings.log_level,
         "WEBCHAT_ALLOWED_ORIGINS": ",".join(settings.webchat_allowed_origins),
+        "WEBCHAT_SECRET": settings.webchat_secret,
         "TELEGRAM_TOKEN": settings.telegram_token,
         "TELEGRAM_SECRET_TOKEN": settings.telegram_secret_token,
         "TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,

@@ -30,3 +30,12 @@ def test_words_that_only_look_like_countries(text):
 ])
 def test_hints_from_metadata(metadata, code):
     assert FINDER.from_metadata(metadata) == code
+
+
+def test_payloads_carry_the_hint_because_they_skip_nlu():
+    from bot.countries import with_country_hint
+
+    assert with_country_hint("/greet", {"language_code": "en-GB"}) == '/greet{"country_hint": "GB"}'
+    assert with_country_hint("/greet", {"language_code": "en"}) == "/greet"
+    assert with_country_hint('/greet{"country": "US"}', {"language_code": "en-GB"}) == '/greet{"country": "US"}'
+    assert with_country_hint("hello", {"language_code": "en-GB"}) == "hello"
