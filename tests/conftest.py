@@ -10,9 +10,8 @@ from sqlalchemy import create_engine, text
 
 from bot.content.loader import load_content
 from bot.database import migrate
-from bot.settings import ROOT
+from tests.support import CONTENT
 
-CONTENT = ROOT / "data" / "content"
 # The local PostgreSQL every machine here runs (trust auth); POSTGRES_ADMIN_URL overrides it.
 POSTGRES_ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -2,42 +2,22 @@
 on free loopback ports, with a fresh SQLite database."""
 from __future__ import annotations
 
-import dataclasses
-import socket
 import uuid
 
 import pytest
 import requests
 
-from bot import settings as settings_module
-from bot.content.loader import load_content
-from bot.database import migrate
-from bot.model import model_path
-from bot.stack import Stack
-from tests.conftest import CONTENT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support import fresh_settings, running_stack
 
 
 @pytest.fixture(scope="session")
 def stack_settings(tmp_path_factory):
-    defaults = settings_module.load()
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'assistant.db'}"
-    migrate(url)
-    load_content(url, CONTENT)
-    return dataclasses.replace(defaults, database_url=url, rasa_port=free_port(), action_port=free_port())
+    return fresh_settings(tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="session")
 def stack(stack_settings, tmp_path_factory):
-    model = model_path(stack_settings.model_dir)
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}: run `make test` (or `python -m bot.cli train`) first")
-    with Stack(stack_settings, model, log_dir=tmp_path_factory.mktemp("logs")) as running:
+    with running_stack(stack_settings, tmp_path_factory.mktemp("logs")) as running:
         yield running
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
-import socket
 import threading
 import uuid
 from typing import Any, List, Optional
@@ -15,24 +14,14 @@ import requests
 from sanic import Sanic
 from sqlalchemy import text as sql
 
-from bot import settings as settings_module
 from bot.channels.telegram import TelegramConfig, TelegramInput
-from bot.content.loader import load_content
-from bot.database import engine_for, migrate
-from bot.model import model_path
-from bot.stack import Stack
-from tests.conftest import CONTENT
+from bot.database import engine_for
+from tests.support import free_port, fresh_settings, running_stack
 from tests.telegram.standin import BotApiStandIn, SentMessage
 
 TOKEN = "123456789:AAHstandin-test_token"
 SECRET = "s3cret-Token_for-tests"
 WEBHOOK_PATH = "/webhooks/telegram/webhook"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -183,26 +172,22 @@ def e2e_standin():
 
 @pytest.fixture(scope="module")
 def e2e_settings(e2e_standin, tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('telegram-e2e') / 'assistant.db'}"
-    migrate(url)
-    load_content(url, CONTENT)
-    with engine_for(url).begin() as connection:
-        connection.execute(sql("UPDATE content_articles SET summary = :summary WHERE topic = :topic"),
-                           {"summary": "\n\n".join([LONG_PARAGRAPH] * 12), "topic": "what_is_depression"})
     rasa_port = free_port()
-    return dataclasses.replace(
-        settings_module.load(), database_url=url, rasa_port=rasa_port, action_port=free_port(),
+    settings = fresh_settings(
+        tmp_path_factory.mktemp("telegram-e2e"), rasa_port=rasa_port,
         telegram_token=TOKEN, telegram_secret_token=SECRET,
         telegram_webhook_url=f"http://127.0.0.1:{rasa_port}{WEBHOOK_PATH}",
         telegram_api_url=e2e_standin.url)
+    # A long article summary, so that a reply over Telegram's limit has to be split.
+    with engine_for(settings.database_url).begin() as connection:
+        connection.execute(sql("UPDATE content_articles SET summary = :summary WHERE topic = :topic"),
+                           {"summary": "\n\n".join([LONG_PARAGRAPH] * 12), "topic": "what_is_depression"})
+    return settings
 
 
 @pytest.fixture(scope="module")
 def e2e_stack(e2e_settings, e2e_standin, tmp_path_factory):
-    model = model_path(e2e_settings.model_dir)
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}: run `make test` (or `python -m bot.cli train`) first")
-    with Stack(e2e_settings, model, log_dir=tmp_path_factory.mktemp("telegram-logs")) as running:
+    with running_stack(e2e_settings, tmp_path_factory.mktemp("telegram-logs")) as running:
         e2e_standin.wait_for_webhook(timeout=60)
         yield running
 

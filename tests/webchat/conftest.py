@@ -4,12 +4,10 @@ headless Chromium from Debian driven by Playwright."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import html
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,8 +21,8 @@ import pytest
 import requests
 import websockets
 
-from bot import settings as settings_module
 from bot.settings import ROOT
+from tests.support import free_port, fresh_settings, running_stack
 
 ECHO_SERVER = Path(__file__).with_name("echo_server.py")
 CHROMIUM = "/usr/bin/chromium"
@@ -33,12 +31,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SECRET = "test-secret-0123456789abcdef0123456789"
 ALLOWED_ORIGIN = "http://allowed.example"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_http(url: str, process: Optional[subprocess.Popen] = None, timeout: float = 60) -> None:
@@ -236,26 +228,12 @@ class SocketClient:
 
 @pytest.fixture(scope="module")
 def stack_settings(tmp_path_factory):
-    from bot.content.loader import load_content
-    from bot.database import migrate
-    from tests.conftest import CONTENT
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('webchat') / 'assistant.db'}"
-    migrate(url)
-    load_content(url, CONTENT)
-    return dataclasses.replace(settings_module.load(), database_url=url, rasa_port=free_port(),
-                               action_port=free_port())
+    return fresh_settings(tmp_path_factory.mktemp("webchat"))
 
 
 @pytest.fixture(scope="module")
 def stack(stack_settings, tmp_path_factory):
-    from bot.model import model_path
-    from bot.stack import Stack
-
-    model = model_path(stack_settings.model_dir)
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}: run `make test` (or `python -m bot.cli train`) first")
-    with Stack(stack_settings, model, log_dir=tmp_path_factory.mktemp("logs")) as running:
+    with running_stack(stack_settings, tmp_path_factory.mktemp("logs")) as running:
         yield running
 
 
@@ -266,8 +244,10 @@ def rasa_url(stack, stack_settings) -> str:
 
 # -- the browser --------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop running in this thread while it is
+    # open, which would break every later test that runs its own loop.
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
