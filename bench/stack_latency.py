@@ -28,7 +28,7 @@ from bot.content.loader import load_content  # noqa: E402
 from bot.database import migrate  # noqa: E402
 from bot.model import training_seconds_file, train_if_needed  # noqa: E402
 from bot.stack import Stack, child_env  # noqa: E402
-from tests.e2e.conftest import free_port  # noqa: E402
+from tests.support import free_port  # noqa: E402
 
 # A realistic mix: smalltalk (rules only), content questions and exercises (action round trips), a crisis.
 CONVERSATION = [

@@ -68,7 +68,7 @@ def _read_or_create(path: Path) -> bytes:
 class SessionSigner:
     def __init__(self, secret: bytes) -> None:
         if len(secret) < 16:
-            raise ValueError(f"{SECRET_ENV} must be at least 16 characters long")
+            raise ValueError("WEBCHAT_SECRET must be at least 16 characters long")
         self._secret = secret
 
     def _signature(self, session_id: str) -> str:
