@@ -26,6 +26,13 @@ SUSPECTED = Verdict(level=Level.CONCERN, categories=("classifier_suspected",), e
 _PACKAGE = Path(__file__).resolve().parent
 
 
+def _classifier_choice(message: Message) -> Dict[Text, Any]:
+    """The classifier's best intent, looking past the low-confidence fallback."""
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    best = ranking[0] if ranking else message.get("intent") or {}
+    return {"name": best.get("name") or "", "confidence": round(float(best.get("confidence") or 0), 4)}
+
+
 def _package_digest() -> str:
     """Screen behaviour lives in the whole package (code and pattern data), not this class alone."""
     digest = hashlib.sha256()
@@ -38,45 +45,48 @@ def _package_digest() -> str:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyScreen(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # How sure the classifier must be of a safety intent, when the screen found nothing, before we
+        # ask directly (bench/safety_pipeline.py measures the trade-off).
+        return {"classifier_threshold": 0.8}
+
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SafetyScreen":
-        return cls(Screen())
+        return cls(Screen(), float(config.get("classifier_threshold", 0.8)))
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         return _package_digest()
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen, classifier_threshold: float = 0.8) -> None:
         self.screen = screen
+        self.classifier_threshold = classifier_threshold
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
+            classified = _classifier_choice(message)
             verdict = self.screen.message(message.get("text") or "")
-            message.set("safety", verdict.to_dict(), add_to_output=True)
+            if verdict.level < Level.CONCERN and self._suspects_risk(classified):
+                # The screen saw nothing but the classifier did: ask directly rather than miss it.
+                verdict = SUSPECTED
+            message.set("safety", {**verdict.to_dict(), "classifier": classified}, add_to_output=True)
             if verdict.level >= Level.CONCERN:
                 self._override(message, verdict)
-            elif self._classifier_suspects_risk(message):
-                # The screen saw nothing but the classifier did: ask directly rather than miss it.
-                self._override(message, SUSPECTED)
         return messages
 
-    @staticmethod
-    def _classifier_suspects_risk(message: Message) -> bool:
-        intent = message.get("intent") or {}
-        return (intent.get("name") or "").startswith("safety_") and intent.get("confidence", 0) >= 0.7
+    def _suspects_risk(self, classified: Dict[Text, Any]) -> bool:
+        return classified["name"].startswith("safety_") and classified["confidence"] >= self.classifier_threshold
 
     def _override(self, message: Message, verdict: Verdict) -> None:
-        classified = message.get("intent") or {}
         intent = {"name": intent_for(verdict), "confidence": 1.0}
         ranking = [intent] + [r for r in message.get("intent_ranking") or [] if r.get("name") != intent["name"]]
         message.set("intent", intent, add_to_output=True)
         message.set("intent_ranking", ranking, add_to_output=True)
-        message.set("safety", {**verdict.to_dict(), "classifier_intent": classified.get("name")},
-                    add_to_output=True)
         entities = [self._flag("risk_concern")]
         if verdict.level >= Level.HIGH:
             entities.append(self._flag("risk_high"))
