@@ -14,6 +14,7 @@ from safety.rules import Rule
 
 NEGATION_WINDOW = 5
 OBJECT_PRONOUNS = frozenset({"them", "him", "her", "it"})
+POSSESSIVES = frozenset({"my", "our", "his", "their", "your"})
 PERSON_WINDOW = 10
 
 
@@ -50,6 +51,7 @@ class Lexicon:
         self.report_verbs = frozenset(data.get("report_verbs", ()))
         self.object_markers = frozenset(data.get("object_markers", ()))
         self.negation_void = frozenset(data.get("negation_void", ()))
+        self.body = frozenset(data.get("classes", {}).get("body", ()))
 
     def words(self) -> set[str]:
         """Every literal word in these lists, for the normaliser's vocabulary."""
@@ -145,12 +147,15 @@ class Context:
         return self._marked("past", hit) and not self._marked("recent", hit) and not self._marked("now", hit)
 
     def over(self, hit: Hit) -> bool:
-        """Said of a finished event: a past or recent-past time and nothing about now."""
-        return (self._marked("past", hit) or self._marked("recent", hit)) and not self._marked("now", hit)
+        """Said of a finished event: a past or recent-past time and nothing about now in the
+        event's own clause ("my sister overdosed last year and I'm still scared for her")."""
+        return ((self._marked("past", hit) or self._marked("recent", hit))
+                and not self._marked("now", hit, self.clause))
 
-    def _marked(self, marker: str, hit: Hit) -> bool:
-        sentence = self.sentence[hit.start]
-        return any(self.sentence[m.start] == sentence for m in self.markers.get(marker, ()))
+    def _marked(self, marker: str, hit: Hit, scope: list[int] | None = None) -> bool:
+        """Whether the marker is in the hit's sentence (or other scope: its clause)."""
+        scope = scope or self.sentence
+        return any(scope[m.start] == scope[hit.start] for m in self.markers.get(marker, ()))
 
     def timing(self, hit: Hit, mode: str, anywhere: bool = False) -> Hit | None:
         """The marker that commits to or times the act: a stated intent before the phrase in its
@@ -221,12 +226,15 @@ class Context:
         return None
 
     def _possessive(self, hit: Hit) -> str | None:
+        """A body part says whose ("cuts on her arms"); a thing only says whose it is, so in
+        "I'm going to take all her pills" the subject decides."""
         for i in range(hit.start, hit.end):
             word = self.lower[i]
             if word == "my":
                 return "first"
             if word in ("his", "their") or self._possessive_at(i):
-                return "third"
+                body = i + 1 < len(self.lemma) and self.lemma[i + 1] in self.lex.body
+                return "third" if body or self.subject(hit) is None else None
         return None
 
     def _possessive_at(self, i: int) -> bool:
@@ -243,25 +251,38 @@ class Context:
         'unknown' when a topic word comes first: in "I'm writing an essay on self-harm" the
         writer is the subject of the essay, not of the self-harm. Coordination shares its
         subject ("my stepmum screams at me and pushed me"), so "and" does not stop the search;
-        the "me" a message was sent to is not its subject ("my friend messaged me saying")."""
+        the "me" a message was sent to is not its subject ("my friend messaged me saying").
+        A possessive ("my", "his") is a subject only when no other comes first: in "my husband
+        takes my card and won't let me" the husband is."""
         clause = self.clause[hit.start]
+        possessive = None
         for i in range(hit.start - 1, max(-1, hit.start - 1 - PERSON_WINDOW), -1):
             if self.clause[i] != clause:
                 # The break word opens the clause after it: look at the word that began ours.
                 if self.lower[i + 1] not in self.lex.shared_subject:
-                    return None
+                    return possessive
                 clause = self.clause[i]
             if i in self.topic_tokens:
                 return "unknown"
-            if self.lower[i] in OBJECT_PRONOUNS and not self._possessive_at(i):
-                continue
-            if self.lower[i] == "me" and i > 0 and (self.lemma[i - 1] in self.lex.report_verbs
-                                                    or self.lower[i - 1] in self.lex.object_markers):
+            if self._object_at(i):
                 continue
             found = self._person_at(i)
-            if found:
+            if found and self._determiner_at(i) and i + 1 < hit.start:
+                possessive = possessive or found
+            elif found:
                 return found
-        return None
+        return possessive
+
+    def _determiner_at(self, i: int) -> bool:
+        """ "my card", "his house": a possessive before a noun names an owner, not a subject."""
+        return self.lower[i] in POSSESSIVES or self._possessive_at(i)
+
+    def _object_at(self, i: int) -> bool:
+        """ "told her", "messaged me": a person who is the object, not the subject."""
+        if self.lower[i] in OBJECT_PRONOUNS and not self._possessive_at(i):
+            return True
+        return self.lower[i] == "me" and i > 0 and (self.lemma[i - 1] in self.lex.report_verbs
+                                                    or self.lower[i - 1] in self.lex.object_markers)
 
     def _person_at(self, i: int) -> str | None:
         word = self.lower[i]

@@ -82,9 +82,9 @@ class Judge:
     def cancelled(self, hit: Hit, ctx: Context) -> bool:
         """Cancelled by its own guards: the words around it, a number too small, a question."""
         rule = hit.rule
-        if any(ctx.following(hit.end, len(p)) == p for p in rule.unless_next):
+        if any(_says(ctx.following(hit.end, len(p)), p) for p in rule.unless_next):
             return True
-        if any(ctx.preceding(hit.start, len(p)) == p for p in rule.unless_prev):
+        if any(_says(ctx.preceding(hit.start, len(p)), p) for p in rule.unless_prev):
             return True
         if rule.unless_words & ctx.words:
             return True
@@ -109,6 +109,8 @@ class Judge:
             return "first"
         if mode == "other":
             return "first" if ctx.subject(hit) == "third" else None
+        if mode == "third":
+            return "third" if ctx.person(hit) == "third" and not ctx.topic else None
         person = (ctx.subject(hit) or "first") if mode == "subject" else ctx.person(hit)
         if person == "unknown":
             if ctx.topic:
@@ -151,6 +153,15 @@ class Judge:
         return Finding(hit.start, hit.end, category or "suicide_question", level, hit.rule, person)
 
 
+def _says(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether the words are the phrase; `#` in a phrase stands for any number ("I'm 25 now")."""
+    if words == phrase:
+        return True
+    if "#" not in phrase or len(words) != len(phrase):
+        return False
+    return all(w == p or (p == "#" and _number(w) is not None) for w, p in zip(words, phrase))
+
+
 def _too_few(hit: Hit, ctx: Context, minimum: float) -> bool:
     for token in ctx.doc[hit.start:hit.end]:
         if token.like_num:
@@ -184,6 +195,10 @@ def _raised(findings: list[Finding]) -> list[Finding]:
 
 
 def _others(findings: list[Finding], this: Finding, writer_only: bool) -> set[str]:
-    """Categories of the other findings (about the writer, and not history, if writer_only)."""
-    return {f.category for f in findings if f is not this
+    """Categories of the other rules' findings elsewhere in the message (about the writer, and
+    not history, if writer_only). Evidence must be other words: two matches of one rule
+    ("feeling sleepy", "so tired"), or two rules reading the same words ("going to the
+    bridge"), are no more than one."""
+    return {f.category for f in findings
+            if f.rule is not this.rule and (f.end <= this.start or this.end <= f.start)
             and (not writer_only or (f.person == "first" and f.category != "past_history"))}

@@ -58,14 +58,18 @@ class TriggeredMatcher:
     def __call__(self, doc: Doc, words: Iterable[str]) -> list[tuple[Rule, bool, int, int]]:
         """Matches as (rule, end-anchored, start, end); `words` are the doc's lemmas and forms."""
         words = frozenset(words) | {ALWAYS}
+        index, entries = self._index, self._entries
         candidates: set[int] = set()
         for word in words:
-            candidates.update(self._index.get(word, ()))
+            numbers = index.get(word)
+            if numbers:
+                candidates.update(numbers)
         found: set[tuple[int, int, int]] = set()
         for number in candidates:
-            required, matcher, _ = self._entries[number]
-            # Every required token needs one of its words in the message.
-            for needed in required:
+            required, matcher, _ = entries[number]
+            # Every required token needs one of its words in the message; the first is the
+            # trigger the entry was found by.
+            for needed in required[1:]:
                 if needed.isdisjoint(words):
                     break
             else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -24,6 +25,13 @@ _REPEAT = re.compile(r"([a-z])\1{2,}")
 # Single characters split by spaces or dots ("s u i c i d e", "k.m.s"): only joined when the
 # result is a word we screen for, so ordinary initials and lists stay untouched.
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9@$!|*][ .\-_]{1,2}){2,}[a-z0-9@$!|*](?![a-z0-9])")
+# A number with a unit or an ordinal ("3am", "30mg", "2nd") is never leetspeak, even in a
+# message full of it.
+_QUANTITY = re.compile(r"\d+(?:st|nd|rd|th|am|pm|mg|g|kg|ml|l|s|k|m|h|hrs?|mins?|x|yo|yrs?|cm|mm|km|ft|lbs?|p)?")
+# Two disguised words make a message leetspeak throughout ("t0n1ght 1m g01ng t0 3nd 1t"): only
+# then are words that start with a digit read as letters too.
+_LEET_MESSAGE = 2
+_DIGIT = re.compile(r"[0-9]")
 
 
 @dataclass(frozen=True)
@@ -91,16 +99,25 @@ def _fold(text: str) -> Normalised:
 
 
 class Normaliser:
-    """Configured from the `normalise` data in the pattern files; see patterns/normalise.yml."""
+    """Configured from the `normalise` data in the pattern files; see patterns/normalise.yml.
 
-    def __init__(self, config: dict, vocabulary: Iterable[str] = ()) -> None:
+    `known` says whether a word is ordinary English: a known word is never "corrected" towards a
+    key word ("subside" stays), and leetspeak is only undone into known words."""
+
+    def __init__(self, config: dict, vocabulary: Iterable[str] = (),
+                 known: Callable[[str], bool] = lambda word: False) -> None:
         self.leet: dict[str, str] = dict(config.get("leet", {}))
         self.words: dict[str, str] = dict(config.get("words", {}))
         self.targets: tuple[str, ...] = tuple(config.get("disguised_targets", ()))
         self.vocabulary = frozenset(vocabulary) | frozenset(self.words) | frozenset(self.targets)
+        self.known = known
+        self.fuzzy = FuzzyWords(config.get("fuzzy_targets", ()))
         phrases = sorted(config.get("phrases", {}).items(), key=lambda kv: -len(kv[0]))
         self.phrases = dict(phrases)
         self._phrase_re = _phrase_regex(self.phrases)
+        contractions = config.get("contractions", {})
+        self.contractions: dict[str, str] = dict(contractions.get("words", {}))
+        self._contraction_re = _contraction_regex(self.contractions, contractions.get("before", ()))
         self._cache: dict[str, str] = {}
 
     def __call__(self, text: str) -> Normalised:
@@ -109,7 +126,10 @@ class Normaliser:
         norm = _substitute(norm, _HYPHEN, lambda m: " ")
         if self._phrase_re is not None:
             norm = _substitute(norm, self._phrase_re, lambda m: self.phrases[m.group(0)])
-        norm = _substitute(norm, _WORD, lambda m: self.word(m.group(0)))
+        word = self._leet_word if self._is_leet(norm.text) else self.word
+        norm = _substitute(norm, _WORD, lambda m: word(m.group(0)))
+        if self._contraction_re is not None:
+            norm = _substitute(norm, self._contraction_re, lambda m: self.contractions[m.group(0)])
         if self._phrase_re is not None:
             # A second pass catches phrases that only appear once words are repaired ("my s3lf").
             norm = _substitute(norm, self._phrase_re, lambda m: self.phrases[m.group(0)])
@@ -133,7 +153,37 @@ class Normaliser:
             fixed = self._unrepeat(fixed)
         if fixed.endswith("in") and fixed not in self.vocabulary and fixed + "g" in self.vocabulary:
             fixed += "g"  # "thinkin", "cuttin"
+        if fixed not in self.words and not self._is_word(fixed):
+            fixed = self.fuzzy(fixed) or fixed  # "sucidal", "suisidal", "paracetemol"
         return self.words.get(fixed, fixed)
+
+    def _is_word(self, word: str) -> bool:
+        return word in self.vocabulary or self.known(word)
+
+    def _is_leet(self, text: str) -> bool:
+        """Whether the message writes words in digits throughout ("1m g01ng t0 3nd 1t")."""
+        if not _DIGIT.search(text):
+            return False
+        disguised = 0
+        for match in _WORD.finditer(text):
+            word = match.group(0)
+            if word in self.words or _QUANTITY.fullmatch(word) or word.isalpha() or word.isdigit():
+                continue
+            read = self._deleet(word, leading=True)
+            if read != word and self._is_word(read):
+                disguised += 1
+        return disguised >= _LEET_MESSAGE
+
+    def _leet_word(self, word: str) -> str:
+        """In a leetspeak message a leading digit is a letter too: "1t" is "it", "3nd" is "end",
+        and "1" alone is "I"."""
+        if word == "1":
+            return "i"
+        if word[0].isdigit() and not word.isdigit():
+            read = self._deleet(word, leading=True)
+            if self._is_word(read) or read in self.words:
+                word = read
+        return self.word(word)
 
     def _join_spaced(self, match: re.Match) -> str:
         joined = re.sub(r"[ .\-_]", "", match.group(0))
@@ -141,16 +191,18 @@ class Normaliser:
             return self.word(joined)
         return match.group(0)  # "u r ok" stays: only the screened words are ever joined
 
-    def _deleet(self, word: str) -> str:
-        # Numbers that start a word are quantities or times ("30mg", "3am"), never disguise.
-        if word[0].isdigit() or not any(c.isalpha() for c in word):
+    def _deleet(self, word: str, leading: bool = False) -> str:
+        # Numbers that start a word are quantities or times ("30mg", "3am"), never disguise,
+        # unless the whole message is written in leetspeak (`leading`).
+        if (word[0].isdigit() and not leading) or not any(c.isalpha() for c in word):
             return word
         chars = list(word)
         for i, char in enumerate(chars):
             if char not in self.leet:
                 continue
-            # Punctuation-like symbols only count inside a word: "help!" keeps its "!".
-            if char.isdigit() or (i + 1 < len(chars) and chars[i + 1].isalpha()):
+            # Punctuation-like symbols only count inside a word: "help!" keeps its "!", "d!3"
+            # loses it.
+            if char.isdigit() or (i + 1 < len(chars) and chars[i + 1].isalnum()):
                 chars[i] = self.leet[char]
         return "".join(chars)
 
@@ -171,8 +223,57 @@ class Normaliser:
         return double
 
 
+class FuzzyWords:
+    """Misspellings of a few long key words ("sucide", "suisidal"), by a bounded edit distance.
+
+    A fixed list of misspellings always misses the next one; an edit distance of one (two for
+    words of eight letters or more) covers them. Only words that are not English reach here, and
+    the first letter must agree, so "subside" and "decide" are never read as "suicide"."""
+
+    def __init__(self, targets: Iterable[str]) -> None:
+        self._by_first: dict[str, list[str]] = defaultdict(list)
+        for target in targets:
+            self._by_first[target[0]].append(target)
+
+    def __call__(self, word: str) -> str | None:
+        if len(word) < 5 or not word.isalpha():
+            return None
+        for target in self._by_first.get(word[0], ()):
+            limit = 1 if len(target) < 8 else 2
+            if abs(len(target) - len(word)) <= limit and edit_distance(word, target, limit) <= limit:
+                return target
+        return None
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts one), or limit + 1 once
+    every alignment exceeds the limit."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
 def _phrase_regex(phrases: dict[str, str]) -> re.Pattern | None:
     if not phrases:
         return None
     alternatives = "|".join(re.escape(key) for key in phrases)
     return re.compile(rf"(?<![a-z0-9'])(?:{alternatives})(?![a-z0-9])")
+
+
+def _contraction_regex(words: dict[str, str], before: Iterable[str]) -> re.Pattern | None:
+    """A contraction typed without its apostrophe, only when a verb follows: "ill be gone"."""
+    following = "|".join(re.escape(word) for word in before)
+    if not words or not following:
+        return None
+    alternatives = "|".join(re.escape(key) for key in words)
+    return re.compile(rf"(?<![a-z0-9'])(?:{alternatives})(?= +(?:{following})(?![a-z0-9']))")

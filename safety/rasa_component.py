@@ -77,7 +77,18 @@ class SafetyScreen(GraphComponent):
             message.set("safety", {**verdict.to_dict(), "classifier": classified}, add_to_output=True)
             if verdict.level >= Level.CONCERN:
                 self._override(message, verdict)
+            elif classified["name"].startswith("safety_"):
+                self._unsure(message, classified)
         return messages
+
+    @staticmethod
+    def _unsure(message: Message, classified: Dict[Text, Any]) -> None:
+        """A safety intent that neither the screen nor a confident classifier stands behind must not
+        trigger a crisis rule: it becomes the fallback, whose reply names the crisis line."""
+        intent = {"name": "nlu_fallback", "confidence": classified["confidence"]}
+        ranking = [intent] + [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+        message.set("intent", intent, add_to_output=True)
+        message.set("intent_ranking", ranking, add_to_output=True)
 
     def _suspects_risk(self, classified: Dict[Text, Any]) -> bool:
         return classified["name"].startswith("safety_") and classified["confidence"] >= self.classifier_threshold

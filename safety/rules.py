@@ -19,7 +19,9 @@ fields say how context changes a rule (see safety/judge.py for how each is appli
 
 - person: `detect` (default: who the sentence is about decides), `subject` (the person before
   the phrase decides: "I want to kill him" is about the writer), `first` (the phrase is about
-  the writer, e.g. "better off without me"), `other` (only counts about someone else), `none`;
+  the writer, e.g. "better off without me"), `other` (only counts when someone else does it,
+  and then as about the writer: "he hits me"), `third` (only counts about someone else, and as
+  about them: "grandad says he's ready to go"), `none`;
 - timed: a time ("tonight") or a stated intent ("I'm going to") makes it imminent; `timed: time`
   counts only a time;
 - negatable (default true), tensed (default true: "years ago", "used to" make it history),
@@ -34,8 +36,8 @@ fields say how context changes a rule (see safety/judge.py for how each is appli
 - intent_as: the category it becomes when a wish or intention precedes it ("I want to slit...");
 - min_number: the smallest number in the phrase that counts ("taken 30 pills", not 2);
 - with_marker: the rule only counts when the message has that marker (e.g. a time);
-- not_in_question; unless_next / unless_prev: phrases right after / before that cancel it;
-  unless_words: words anywhere in the message that cancel it.
+- not_in_question; unless_next / unless_prev: phrases right after / before that cancel it
+  (`#` in them stands for any number); unless_words: words anywhere in the message that cancel it.
 """
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ from safety.verdict import CATEGORIES
 PATTERN_DIR = Path(__file__).with_name("patterns")
 END_SUFFIX = "$end"
 KINDS = ("risk", "mention", "marker", "block")
-PERSONS = ("detect", "subject", "first", "other", "none")
+PERSONS = ("detect", "subject", "first", "other", "third", "none")
 
 
 class PatternError(ValueError):

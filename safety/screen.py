@@ -41,7 +41,7 @@ class Screen:
         self.lexicon = Lexicon(data.lexicon)
         self.rules = {rule.id: rule for rule in data.rules}
         vocabulary = self._compile(data.rules, data.lexicon)
-        self.normaliser = Normaliser(data.normalise, vocabulary | self.lexicon.words())
+        self.normaliser = Normaliser(data.normalise, vocabulary | self.lexicon.words(), self._known)
         self.judge = Judge()
 
     def _compile(self, rules: list[Rule], lexicon: dict) -> set[str]:
