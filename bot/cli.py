@@ -48,6 +48,18 @@ def cmd_train(settings):
     return train_if_needed(settings.model_dir, child_env(settings), log=_say)
 
 
+def cmd_flags(settings) -> None:
+    from bot.flags import flagged_conversations
+
+    flags = flagged_conversations(settings.database_url)
+    if not flags:
+        _say("no flagged conversations")
+    for flag in flags:
+        evidence = "; ".join(dict.fromkeys(flag.evidence)) or "-"
+        print(f"{flag.level:9} {flag.last_flagged_at:%Y-%m-%d %H:%M} UTC  {flag.channel or '?':9} "
+              f"{flag.sender_id}  {', '.join(flag.categories)}  [{evidence}]")
+
+
 def cmd_setup(settings):
     cmd_migrate(settings)
     cmd_load_content(settings)
@@ -79,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         ("train", "train the Rasa model if its inputs changed"),
         ("setup", "migrate, load content, regenerate crisis responses, train if needed"),
         ("run", "set up, then start the action server and the Rasa server"),
+        ("flags", "list flagged conversations, most urgent first (for staff)"),
     ]:
         sub.add_parser(name, help=help_text)
     crisis = sub.add_parser("crisis-responses", help="regenerate domain/helplines.yml from the directory")

@@ -71,3 +71,16 @@ def test_erasing_a_conversation_removes_it_and_its_flag(database_url, monkeypatc
     assert erase_conversation(database_url, sender) == 1
     assert sender not in {f.sender_id for f in flagged_conversations(database_url)}
     assert erase_conversation(database_url, sender) == 0
+
+
+def test_the_flags_command_lists_the_most_urgent_first(sqlite_url, monkeypatch, capsys):
+    from bot.cli import main
+
+    store = _store(sqlite_url, monkeypatch)
+    _save(store, "concern-1", _user("what's the point", "safety_concern", "concern", ["hopelessness"],
+                                    ["what's the point"]))
+    _save(store, "high-1", _user("i want to die", "safety_high", "high", ["suicidal_ideation"], ["want to die"]))
+    assert main(["flags"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("high") and "high-1" in lines[0] and "[want to die]" in lines[0]
+    assert lines[1].startswith("concern") and "concern-1" in lines[1]
