@@ -17,7 +17,7 @@ $(STAMP): requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python3.10)" -m venv $(VENV)
 	@$(PY) -m pip install --quiet --no-deps --no-warn-script-location -r requirements.lock \
 		> $(VENV)/pip.log 2>&1 || { grep -v "is ignored: it is neither" $(VENV)/pip.log; exit 1; }
-	@$(PY) -c "import rasa, rasa_sdk, spacy, spacy_lookups_data, sqlalchemy, alembic" \
+	@$(PY) -W ignore -c "import rasa, rasa_sdk, spacy, spacy_lookups_data, sqlalchemy, alembic" \
 		|| { echo "[assistant] installation incomplete: see the pip output above" >&2; exit 1; }
 	@touch $(STAMP)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _ensure_sqlite_dir(url: str) -> None:
+def ensure_sqlite_dir(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -32,7 +32,7 @@ def _enable_sqlite_foreign_keys(engine: Engine) -> None:
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
-    _ensure_sqlite_dir(url)
+    ensure_sqlite_dir(url)
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         _enable_sqlite_foreign_keys(engine)

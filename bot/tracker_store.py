@@ -9,7 +9,7 @@ from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import make_url
 
 from bot import settings
-from bot.database import _ensure_sqlite_dir
+from bot.database import ensure_sqlite_dir
 
 
 class DatabaseTrackerStore(SQLTrackerStore):
@@ -18,7 +18,7 @@ class DatabaseTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, event_broker: Optional[EventBroker] = None,
                  host: Optional[str] = None, **kwargs: Any) -> None:
         url = make_url(settings.load().database_url)
-        _ensure_sqlite_dir(str(url))
+        ensure_sqlite_dir(str(url))
         super().__init__(
             domain=domain,
             dialect=url.drivername,
