@@ -49,18 +49,18 @@ class SafetyScreen(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         # How sure the classifier must be of a safety intent, when the screen found nothing, before we
         # ask directly (bench/safety_pipeline.py measures the trade-off).
-        return {"classifier_threshold": 0.8}
+        return {"classifier_threshold": 0.9}
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SafetyScreen":
-        return cls(Screen(), float(config.get("classifier_threshold", 0.8)))
+        return cls(Screen(), float(config.get("classifier_threshold", 0.9)))
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         return _package_digest()
 
-    def __init__(self, screen: Screen, classifier_threshold: float = 0.8) -> None:
+    def __init__(self, screen: Screen, classifier_threshold: float = 0.9) -> None:
         self.screen = screen
         self.classifier_threshold = classifier_threshold
 

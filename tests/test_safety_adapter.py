@@ -11,7 +11,7 @@ from safety.rasa_component import SafetyScreen
 
 @pytest.fixture(scope="module")
 def adapter() -> SafetyScreen:
-    return SafetyScreen(Screen(), classifier_threshold=0.8)
+    return SafetyScreen(Screen(), classifier_threshold=0.9)
 
 
 def _message(text: str, intent: str, confidence: float) -> Message:
@@ -37,7 +37,7 @@ def test_imminent_and_someone_else_get_their_own_intents(adapter):
 
 
 def test_a_confident_classifier_alone_leads_to_a_direct_question(adapter):
-    message = _run(adapter, "everything is grey and heavy", "safety_high", 0.85)
+    message = _run(adapter, "everything is grey and heavy", "safety_high", 0.95)
     assert message.get("intent")["name"] == "safety_concern"
     assert message.get("safety")["categories"] == ["classifier_suspected"]
     assert [e["entity"] for e in message.get("entities")] == ["risk_concern"]
