@@ -7,16 +7,30 @@ from sqlalchemy.orm import declarative_base, relationship
 Base = declarative_base()
 
 
-class Article(Base):
+class _Sourced:
+    """Columns every curated item has: how strong its evidence is and when it was last reviewed."""
+    evidence_strength = Column(String(20), nullable=False)
+    evidence_note = Column(Text, nullable=False)
+    reviewed_on = Column(Date, nullable=False)
+
+
+class _Source:
+    """Columns of one cited source."""
+    id = Column(Integer, primary_key=True)
+    position = Column(Integer, nullable=False)
+    publisher = Column(String(200), nullable=False)
+    title = Column(String(400), nullable=False)
+    url = Column(String(600), nullable=False)
+    year = Column(Integer)
+
+
+class Article(_Sourced, Base):
     __tablename__ = "content_articles"
     id = Column(Integer, primary_key=True)
     slug = Column(String(80), nullable=False, unique=True)
     topic = Column(String(80), nullable=False, unique=True)
     title = Column(String(200), nullable=False)
     summary = Column(Text, nullable=False)
-    evidence_strength = Column(String(20), nullable=False)
-    evidence_note = Column(Text, nullable=False)
-    reviewed_on = Column(Date, nullable=False)
     sections = relationship(
         "ArticleSection", order_by="ArticleSection.position", cascade="all, delete-orphan"
     )
@@ -36,18 +50,12 @@ class ArticleSection(Base):
     body = Column(Text, nullable=False)
 
 
-class ArticleSource(Base):
+class ArticleSource(_Source, Base):
     __tablename__ = "content_article_sources"
-    id = Column(Integer, primary_key=True)
     article_id = Column(Integer, ForeignKey("content_articles.id", ondelete="CASCADE"), nullable=False)
-    position = Column(Integer, nullable=False)
-    publisher = Column(String(200), nullable=False)
-    title = Column(String(400), nullable=False)
-    url = Column(String(600), nullable=False)
-    year = Column(Integer)
 
 
-class Exercise(Base):
+class Exercise(_Sourced, Base):
     __tablename__ = "content_exercises"
     id = Column(Integer, primary_key=True)
     slug = Column(String(80), nullable=False, unique=True)
@@ -55,9 +63,6 @@ class Exercise(Base):
     title = Column(String(200), nullable=False)
     intro = Column(Text, nullable=False)
     closing = Column(Text, nullable=False)
-    evidence_strength = Column(String(20), nullable=False)
-    evidence_note = Column(Text, nullable=False)
-    reviewed_on = Column(Date, nullable=False)
     steps = relationship(
         "ExerciseStep", order_by="ExerciseStep.position", cascade="all, delete-orphan"
     )
@@ -74,15 +79,9 @@ class ExerciseStep(Base):
     text = Column(Text, nullable=False)
 
 
-class ExerciseSource(Base):
+class ExerciseSource(_Source, Base):
     __tablename__ = "content_exercise_sources"
-    id = Column(Integer, primary_key=True)
     exercise_id = Column(Integer, ForeignKey("content_exercises.id", ondelete="CASCADE"), nullable=False)
-    position = Column(Integer, nullable=False)
-    publisher = Column(String(200), nullable=False)
-    title = Column(String(400), nullable=False)
-    url = Column(String(600), nullable=False)
-    year = Column(Integer)
 
 
 class Country(Base):
