@@ -1,5 +1,6 @@
 # make run    set everything up on a fresh machine and start the assistant (SQLite)
 # make test   set up the same way and run the whole test suite
+# make check  the fast tier: every test that needs neither a trained Rasa model nor a running stack
 # make bench  start the stack and print latency, throughput, training time and memory
 
 VENV     := .venv
@@ -10,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test bench setup lock clean
+.PHONY: run test check bench setup lock clean
 
 $(STAMP): requirements.lock
 	@echo "[assistant] creating $(VENV) with $$(scripts/find-python3.10) and installing requirements.lock ..."
@@ -30,9 +31,13 @@ run: $(STAMP)
 test: setup
 	@$(PY) -m pytest
 
+check: $(STAMP)
+	@$(PY) -m pytest -q -m "not e2e and not model" -p no:cacheprovider
+
 bench: setup
 	@$(PY) bench/stack_latency.py
 	@$(PY) bench/safety_latency.py
+	@$(PY) bench/safety_sealed.py
 
 # Re-resolve requirements.in together with Rasa's own pins (needs uv: python3 -m pip install uv).
 lock:

@@ -1,6 +1,9 @@
-"""Latency of the safety screen: build time, and p50/p95/p99 per message of Screen.message.
+"""Latency of the safety layer: build time, p50/p95/p99 per ordinary message, and long messages.
 
     .venv/bin/python bench/safety_latency.py [--samples 5000] [FILE.tsv ...]
+
+The layer (safety/layer.py) is what the bot runs on every message: the pattern screen, the learned
+detector, the other-language phrases and the policy.
 
 Messages come from the labelled set (and the development set); the list is repeated until there
 are at least --samples timings. Each message is timed on its own with perf_counter_ns.
@@ -32,25 +35,42 @@ def main() -> int:
         return 1
 
     started = time.perf_counter()
-    from safety.screen import Screen  # imported here so the timing below excludes spaCy's import
+    sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
+    from safety.layer import SafetyLayer  # imported here so the timing below excludes the imports
+    from safety.learned import load_or_train
 
+    load_or_train()  # a first run trains and caches the model: not part of building the layer
     imported = time.perf_counter()
-    screen = Screen()
+    screen = SafetyLayer()
     built = time.perf_counter()
     for text in texts[:50]:  # warm the lemmatizer's and matcher's caches
         screen.message(text)
 
     wall, cpu = _time(screen, texts, args.samples)
     print(f"messages: {len(texts)} distinct, {len(wall)} timed")
-    print(f"import spaCy + safety: {imported - started:.2f} s")
-    print(f"Screen() build time:   {built - imported:.2f} s")
+    print(f"import spaCy, scikit-learn + safety: {imported - started:.2f} s")
+    print(f"SafetyLayer() build time:   {built - imported:.2f} s")
     # Wall time includes being descheduled by other processes on a busy machine; thread CPU time
     # is the screen's own work. Both are shown so a loaded machine does not hide a regression.
     print("per message      wall       cpu")
     for name, q in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100)):
         print(f"{name}:      {_percentile(wall, q) * 1000:7.3f} ms {_percentile(cpu, q) * 1000:7.3f} ms")
     print(f"mean:     {statistics.fmean(wall) * 1000:7.3f} ms {statistics.fmean(cpu) * 1000:7.3f} ms")
+    _long(screen)
     return 0
+
+
+def _long(layer) -> None:
+    """Long messages: a vent with risk words throughout, at 5,000 characters and far beyond."""
+    vent = "i took the pills out again and thought about the bridge, i want to die but work is fine. "
+    for size in (1000, 5000, 32000):
+        text = (vent * (size // len(vent) + 1))[:size]
+        timings = []
+        for _ in range(5):
+            start = time.perf_counter()
+            layer.message(text)
+            timings.append(time.perf_counter() - start)
+        print(f"{size:6} characters: {min(timings) * 1000:7.1f} ms best of 5, {max(timings) * 1000:7.1f} ms worst")
 
 
 def _texts(files: list[Path]) -> list[str]:

@@ -41,6 +41,15 @@ def cmd_crisis_responses(settings, check: bool = False) -> None:
     _say("crisis responses regenerated" if changed else "crisis responses are up to date")
 
 
+def cmd_safety_model(settings) -> None:
+    from safety.corpus import gather
+    from safety.learned import load_or_train
+
+    corpus = gather()
+    model = load_or_train(corpus=corpus)
+    _say(f"learned safety detector {model.version} ready ({len(corpus.texts)} training messages)")
+
+
 def cmd_train(settings):
     from bot.model import train_if_needed
     from bot.stack import child_env
@@ -64,6 +73,7 @@ def cmd_setup(settings):
     cmd_migrate(settings)
     cmd_load_content(settings)
     cmd_crisis_responses(settings)
+    cmd_safety_model(settings)
     return cmd_train(settings)
 
 

@@ -296,6 +296,14 @@ class Context:
             return "third"  # a name: "Sam wants to die" is about Sam
         return None
 
+    def clause_words(self, hit: Hit) -> frozenset[str]:
+        """Words and lemmas of the hit's clause, and the break words of its sentence: laughter
+        ("... if I'm late again lol") closes a sentence rather than a clause."""
+        clause, sentence = self.clause[hit.start], self.sentence[hit.start]
+        found = [i for i in range(len(self.lower)) if self.clause[i] == clause
+                 or (self.sentence[i] == sentence and self.lower[i] in self.lex.clause_breaks)]
+        return frozenset(self.lower[i] for i in found) | frozenset(self.lemma[i] for i in found)
+
     def following(self, end: int, length: int) -> tuple[str, ...]:
         return tuple(self.lower[end:end + length])
 

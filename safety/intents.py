@@ -4,6 +4,9 @@ from __future__ import annotations
 from safety.levels import Level
 from safety.verdict import Verdict
 
+# A message in a language the bot does not read: the reply says so and names the crisis line.
+LANGUAGE_UNSUPPORTED = "language_unsupported"
+
 _OWN_RISK = {"suicidal_ideation", "self_harm", "method_seeking", "plan_or_intent", "means", "act_under_way"}
 
 _CONCERN_BY_CATEGORY = (
@@ -14,6 +17,7 @@ _CONCERN_BY_CATEGORY = (
     ("means", "safety_means_mention"),
     ("plan_or_intent", "safety_means_mention"),
     ("suicide_question", "safety_concern_question"),
+    ("uncertain", "safety_concern"),  # ask directly: "are you having thoughts of ending your life?"
 )
 
 

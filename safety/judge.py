@@ -79,22 +79,45 @@ class Judge:
             return [self._finding(hit, hit.rule.category or "suicide_question", hit.rule.level, "unknown")]
         return []
 
-    def cancelled(self, hit: Hit, ctx: Context) -> bool:
-        """Cancelled by its own guards: the words around it, a number too small, a question."""
+    def cancelled(self, hit: Hit, ctx: Context) -> str | None:
+        """Cancelled by its own guards: the words around it, a number too small, a question.
+        Returns the reason (for `python -m safety explain`), or None when the phrase stands."""
         rule = hit.rule
-        if any(_says(ctx.following(hit.end, len(p)), p) for p in rule.unless_next):
-            return True
-        if any(_says(ctx.preceding(hit.start, len(p)), p) for p in rule.unless_prev):
-            return True
-        if rule.unless_words & ctx.words:
-            return True
+        # "I'm killing myself at work" is an idiom; "I want to kill myself at work" is not.
+        wished = rule.kind == "risk" and ctx.intent_before(hit)
+        for phrase in () if wished else rule.unless_next:
+            if _says(ctx.following(hit.end, len(phrase)), phrase):
+                return f"followed by {' '.join(phrase)!r}"
+        for phrase in rule.unless_prev:
+            if _says(ctx.preceding(hit.start, len(phrase)), phrase):
+                return f"preceded by {' '.join(phrase)!r}"
+        # A veto word counts only in the phrase's own clause: "I'm on the bridge, my dog is at
+        # home" is not about a dog walk.
+        vetoed = rule.unless_words & ctx.clause_words(hit)
+        if vetoed:
+            return f"{sorted(vetoed)[0]!r} in the same clause"
         if rule.accidents and ctx.markers.get("accident"):
-            return True
+            return "described as an accident"
         if rule.not_in_question and ctx.question:
-            return True
+            return "asked as a question"
         if rule.with_marker and not ctx.markers.get(rule.with_marker):
-            return True
-        return rule.min_number is not None and _too_few(hit, ctx, rule.min_number)
+            return f"needs a {rule.with_marker} marker"
+        if rule.min_number is not None and _too_few(hit, ctx, rule.min_number):
+            return f"a number below {rule.min_number:g}"
+        return None
+
+    def dropped(self, hit: Hit, ctx: Context) -> str | None:
+        """Why a matched phrase gave no finding, in words; None when it gave one."""
+        reason = self.cancelled(hit, ctx)
+        if reason:
+            return reason
+        if hit.rule.kind == "mention":
+            return None if self.assess_mention(hit, ctx) else "a bare mention outside a question"
+        if hit.rule.negatable and ctx.negated(hit) and not self._negated(hit, ctx):
+            return "negated"
+        if hit.rule.kind == "risk" and self._person(hit, ctx) is None:
+            return "a topic, or not about the person it needs"
+        return None
 
     def _negated(self, hit: Hit, ctx: Context) -> list[Finding]:
         if hit.rule.negated_as and ctx.says_stopped(hit):

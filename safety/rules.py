@@ -37,7 +37,8 @@ fields say how context changes a rule (see safety/judge.py for how each is appli
 - min_number: the smallest number in the phrase that counts ("taken 30 pills", not 2);
 - with_marker: the rule only counts when the message has that marker (e.g. a time);
 - not_in_question; unless_next / unless_prev: phrases right after / before that cancel it
-  (`#` in them stands for any number); unless_words: words anywhere in the message that cancel it.
+  (`#` in them stands for any number); unless_words: words in the same clause (or the break word
+  closing it, "... lol") that cancel it.
 """
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ Build a Screen once and reuse it: building loads the lemma table and compiles ev
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -18,6 +19,29 @@ from safety.matching import TriggeredMatcher
 from safety.normalise import Normalised, Normaliser
 from safety.rules import END_SUFFIX, PATTERN_DIR, Compiler, Rule, load
 from safety.verdict import Evidence, Verdict
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A phrase that matched a rule, and why it gave no finding (None when it gave one)."""
+
+    rule: str
+    kind: str
+    text: str
+    set_aside: str | None
+
+
+@dataclass(frozen=True)
+class Reading:
+    verdict: Verdict
+    phrases: tuple[Outcome, ...]
+    markers: tuple[str, ...]
+
+    @property
+    def cleared(self) -> tuple[str, ...]:
+        """Risk phrases read and set aside: "'killing me' (inside an idiom ...)"."""
+        return tuple(f"{o.text!r} ({o.rule}: {o.set_aside})" for o in self.phrases
+                     if o.set_aside and o.kind != "block")
 
 
 def build_pipeline(lemma_overrides: dict[str, str]) -> spacy.Language:
@@ -64,13 +88,36 @@ class Screen:
         return self._table.get(word, word)
 
     def message(self, text: str) -> Verdict:
+        return self.read(text).verdict
+
+    def read(self, text: str) -> "Reading":
+        """The verdict, with the phrases that matched and why those without a finding were set aside."""
         norm = self.normaliser(text)
         doc = self._lemmatizer(self.nlp.make_doc(norm.text))
         ctx = Context(doc, self.lexicon, self._names(doc, norm))
         hits = self._hits(doc, ctx)
         ctx.set_markers(h for h in hits if h.rule.kind == "marker" and not self.judge.cancelled(h, ctx))
-        findings = self.judge(ctx, [h for h in hits if h.rule.kind != "marker"])
-        return Verdict.from_evidence(_evidence(findings, doc, norm))
+        phrases = [h for h in hits if h.rule.kind != "marker"]
+        findings = self.judge(ctx, phrases)
+        verdict = Verdict.from_evidence(_evidence(findings, doc, norm))
+        return Reading(verdict, tuple(self._outcomes(phrases, findings, ctx, norm)),
+                       tuple(m.rule.id for m in hits if m.rule.kind == "marker"))
+
+    def _outcomes(self, phrases: list[Hit], findings: list[Finding], ctx: Context,
+                  norm: Normalised) -> Iterable["Outcome"]:
+        found = {id(f.rule) for f in findings}
+        idioms = [h for h in phrases if h.rule.kind == "block" and not h.rule.category]
+        for hit in phrases:
+            a, b = norm.span(ctx.doc[hit.start:hit.end].start_char, ctx.doc[hit.start:hit.end].end_char)
+            if id(hit.rule) in found:
+                reason = None
+            elif any(hit.overlaps(i) for i in idioms if i is not hit):
+                reason = "inside an idiom or a name (" + next(i.rule.id for i in idioms if hit.overlaps(i)) + ")"
+            elif hit.rule.kind == "block":
+                reason = "an idiom or a name: cancels risk phrases inside it"
+            else:
+                reason = self.judge.dropped(hit, ctx) or "outweighed by another reading"
+            yield Outcome(hit.rule.id, hit.rule.kind, norm.original[a:b], reason)
 
     def conversation(self, texts: Iterable[str]) -> Verdict:
         return combine([self.message(text) for text in texts])

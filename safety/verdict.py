@@ -17,6 +17,8 @@ CATEGORIES = (
     "past_history",
     "hopelessness",
     "suicide_question",
+    "learned_risk",  # the learned detector, confident, where no pattern matched
+    "uncertain",     # risk neither cleared nor confirmed: the bot asks directly about suicide
 )
 
 
@@ -55,6 +57,11 @@ class Verdict:
     level: Level = Level.NONE
     categories: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = field(default=())
+    # Filled by the safety layer (safety/layer.py): what each detector said, with its version,
+    # why the policy chose this level, and the message's language when it is not English.
+    detectors: tuple[dict, ...] = ()
+    reasons: tuple[str, ...] = ()
+    language: str = ""
 
     @classmethod
     def from_evidence(cls, evidence: Iterable[Evidence], level: Level | None = None,
@@ -67,11 +74,17 @@ class Verdict:
         return cls(level=max(top, level or Level.NONE), categories=named, evidence=items)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "level": self.level.label,
             "categories": list(self.categories),
             "evidence": [e.to_dict() for e in self.evidence],
         }
+        if self.detectors:
+            out["detectors"] = [dict(d) for d in self.detectors]
+            out["reasons"] = list(self.reasons)
+        if self.language:
+            out["language"] = self.language
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Verdict":
@@ -79,6 +92,9 @@ class Verdict:
             level=Level.parse(data.get("level", "none")),
             categories=tuple(data.get("categories", ())),
             evidence=tuple(Evidence.from_dict(e) for e in data.get("evidence", ())),
+            detectors=tuple(data.get("detectors", ())),
+            reasons=tuple(data.get("reasons", ())),
+            language=str(data.get("language", "")),
         )
 
 

@@ -6,10 +6,14 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from bot import settings
 from bot.model import TRAINING_DATA, model_path
 from bot.settings import ROOT
 from bot.stack import child_env
+
+pytestmark = pytest.mark.model
 
 
 def _rasa(*args: str) -> subprocess.CompletedProcess:

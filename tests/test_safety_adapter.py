@@ -1,17 +1,20 @@
-"""The Rasa adapter of the safety screen: it overrides the classifier when the screen sees risk, asks
-directly when only a confident classifier does, and never lets an unconfirmed safety intent through."""
+"""The Rasa adapter of the safety layer: it translates the layer's verdict into an intent (a crisis
+intent, the direct question, or "not English"), and never lets a safety intent the layer does not
+stand behind through."""
 from __future__ import annotations
 
 import pytest
+
+from safety import Level
 from rasa.shared.nlu.training_data.message import Message
 
-from safety import Screen
+from safety.layer import SafetyLayer
 from safety.rasa_component import SafetyScreen
 
 
 @pytest.fixture(scope="module")
 def adapter() -> SafetyScreen:
-    return SafetyScreen(Screen(), classifier_threshold=0.9)
+    return SafetyScreen(SafetyLayer())
 
 
 def _message(text: str, intent: str, confidence: float) -> Message:
@@ -36,11 +39,26 @@ def test_imminent_and_someone_else_get_their_own_intents(adapter):
     assert _run(adapter, "my friend says she wants to kill herself").get("intent")["name"] == "safety_concern_other"
 
 
-def test_a_confident_classifier_alone_leads_to_a_direct_question(adapter):
-    message = _run(adapter, "everything is grey and heavy", "safety_high", 0.95)
-    assert message.get("intent")["name"] == "safety_concern"
-    assert message.get("safety")["categories"] == ["classifier_suspected"]
-    assert [e["entity"] for e in message.get("entities")] == ["risk_concern"]
+def test_the_verdict_is_the_layers_own_whatever_the_classifier_thinks(adapter):
+    message = _run(adapter, "everything is grey and heavy", "safety_high", 0.99)
+    assert message.get("safety")["level"] == "none"
+    assert message.get("intent")["name"] == "nlu_fallback"  # whose reply names the crisis line
+    assert message.get("safety")["detectors"][0]["name"] == "patterns"
+
+
+def test_an_uncertain_verdict_asks_the_direct_question(adapter):
+    from safety import Verdict
+    from safety.intents import intent_for
+
+    assert intent_for(Verdict(level=Level.CONCERN, categories=("uncertain",))) == "safety_concern"
+
+
+def test_another_language_is_translated_to_its_own_intent(adapter):
+    message = _run(adapter, "bonjour, est-ce que vous pouvez m'aider avec mon sommeil ?", "greet", 0.4)
+    assert message.get("intent")["name"] == "language_unsupported"
+    assert message.get("safety")["language"] == "fr"
+    crisis = _run(adapter, "je veux mourir", "greet", 0.4)
+    assert crisis.get("intent")["name"] == "safety_high"
 
 
 def test_an_unconfirmed_safety_intent_becomes_the_fallback(adapter):

@@ -25,7 +25,7 @@ def test_classify_writes_one_json_object_a_line() -> None:
     assert out[0]["categories"] == ["suicidal_ideation"]
     assert out[4]["categories"] == ["third_person"]
     for text, verdict in zip(lines, out):
-        assert set(verdict) == {"level", "categories", "evidence"}
+        assert {"level", "categories", "evidence", "detectors", "reasons"} <= set(verdict)
         for evidence in verdict["evidence"]:
             assert text[evidence["start"]:evidence["end"]] == evidence["text"]
 
@@ -56,7 +56,8 @@ def test_evaluate_prints_the_report(tmp_path: Path) -> None:
     for expected in ("recall", "precision", "confusion", "false-alarm rate", "targets",
                      "FAIL  high+imminent detected as high or above:  66.7%", "FAIL  imminent detected as imminent:  50.0%",
                      "PASS  concern detected as concern or above: 100.0%",
-                     "PASS  none raised to high or above:   0.0%", "imminent -> none  I'm sad"):
+                     "PASS  none raised to high or above:   0.0%", "imminent -> none  I'm sad",
+                     "high+imminent answered (crisis line or direct question)"):
         assert expected in out, out
     assert "6 messages" in out
 
@@ -78,3 +79,22 @@ def test_evaluate_malformed_rows_name_the_line(tmp_path: Path, content: str, mes
     assert result.returncode == 1
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_explain_says_why(tmp_path: Path) -> None:
+    result = run("explain", "I'm not suicidal, just tired")
+    assert result.returncode == 0, result.stderr
+    assert "level: none" in result.stdout and "negated" in result.stdout and "learned" in result.stdout
+
+
+def test_evaluate_one_detector_alone(tmp_path: Path) -> None:
+    data = write(tmp_path / "set.tsv", "level\ttext\nhigh\tich will nicht mehr leben\nnone\thello\n")
+    result = run("evaluate", str(data), "--detector", "languages")
+    assert result.returncode == 0, result.stderr
+    assert "languages" in result.stdout and "high+imminent detected as high or above: 100.0%" in result.stdout
+
+
+def test_train_reports_the_model() -> None:
+    result = run("train")
+    assert result.returncode == 0, result.stderr
+    assert "learned detector" in result.stdout and "training messages" in result.stdout

@@ -201,7 +201,6 @@ PLANS_AND_TIMES = (
         "set an alarm for 6am for the gym",
         "this will be my last cigarette, i'm quitting",
         "friday will be my last day at this job",
-        "i won't be here for christmas, we're going to my gran's abroad",
         "i've got everything ready for the party",
     ])
 )
@@ -222,9 +221,7 @@ GOODBYES = (
         "i love you all, please don't blame yourselves, i want to die",
     ])
     + cases(NONE, [
-        "love you, bye! see you at dinner",
         "sorry gotta go, bye",
-        "it was nice knowing you, old laptop, rip",
         "goodbye for now, talk tomorrow",
         "ignore my last message",
         "don't blame yourself, these things happen",
@@ -247,7 +244,6 @@ ACTS_UNDER_WAY = (
     + cases(CONCERN, ["i already took them"])
     + cases(NONE, [
         "these antidepressants are starting to take effect, feeling brighter",
-        "these sleeping tablets are beginning to take effect, night night",
         "already took them to school, now coffee",
         "feeling sleepy, off to bed",
         "my grandad is in the garage fixing the engine",
@@ -336,3 +332,19 @@ def test_an_ingestion_in_one_message_and_ideation_in_another_make_the_conversati
         screen: Screen) -> None:
     verdict = screen.conversation(["i don't want to be alive", "i already took them"])
     assert verdict.level == IMMINENT
+
+
+# Vetoes are scoped to the clause they concern: an explanation in a later clause or sentence no
+# longer cancels a goodbye or a plan. These few are read as risk (the bot replies with the line or
+# asks), the price of never missing "I'm standing on the bridge, my dog is at home".
+EXPLAINED_LATER = [
+    "i won't be here for christmas, we're going to my gran's abroad",
+    "love you, bye! see you at dinner",
+    "it was nice knowing you, old laptop, rip",
+    "these sleeping tablets are beginning to take effect, night night",
+]
+
+
+@pytest.mark.parametrize("text", EXPLAINED_LATER)
+def test_an_explanation_in_another_clause_does_not_cancel(screen: Screen, text: str) -> None:
+    assert screen.message(text).level >= Level.CONCERN
