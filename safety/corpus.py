@@ -47,11 +47,12 @@ def gather(sources: Path = SOURCES, root: Path = ROOT) -> Corpus:
             digest.update(path.read_bytes())
             rows += _nlu_examples(path, spec.get("nlu_levels", {}))
     sealed = _sealed_keys(root / spec["sealed_manifest"]) if spec.get("sealed_manifest") else set()
-    kept = [(t, l) for t, l in _dedupe(rows) if _key(t) not in sealed]
+    unique = _dedupe(rows)
+    kept = [(t, l) for t, l in unique if _key(t) not in sealed]
     if len({l for _, l in kept}) < len(Level):
         raise CorpusError("the training data needs examples of every level")
     return Corpus(tuple(t for t, _ in kept), tuple(l for _, l in kept), digest.hexdigest(),
-                  left_out=len(_dedupe(rows)) - len(kept))
+                  left_out=len(unique) - len(kept))
 
 
 def _nlu_examples(path: Path, mapping: dict) -> list[tuple[str, Level]]:
