@@ -9,6 +9,7 @@ from bot.content.schema import ContentError
 from bot.settings import ROOT
 
 CRISIS_RESPONSES = ROOT / "domain" / "helplines.yml"
+CRISIS_RULES = ROOT / "data" / "rules" / "crisis_turns.yml"
 
 
 def _say(message: str) -> None:
@@ -39,6 +40,19 @@ def cmd_crisis_responses(settings, check: bool = False) -> None:
         return
     changed = crisis_responses.write(settings.helplines_file, CRISIS_RESPONSES)
     _say("crisis responses regenerated" if changed else "crisis responses are up to date")
+
+
+def cmd_crisis_rules(settings, check: bool = False) -> None:
+    from bot import crisis_rules
+
+    if check:
+        current = CRISIS_RULES.read_text(encoding="utf-8") if CRISIS_RULES.exists() else ""
+        if current != crisis_rules.render(ROOT / "domain"):
+            raise SystemExit("data/rules/crisis_turns.yml is out of date: run `python -m bot.cli crisis-rules`")
+        _say("crisis-mode rules cover every intent")
+        return
+    changed = crisis_rules.write(ROOT / "domain", CRISIS_RULES)
+    _say("crisis-mode rules regenerated" if changed else "crisis-mode rules are up to date")
 
 
 def cmd_safety_model(settings) -> None:
@@ -73,6 +87,7 @@ def cmd_setup(settings):
     cmd_migrate(settings)
     cmd_load_content(settings)
     cmd_crisis_responses(settings)
+    cmd_crisis_rules(settings)
     cmd_safety_model(settings)
     return cmd_train(settings)
 
@@ -99,18 +114,20 @@ def main(argv: list[str] | None = None) -> int:
         ("migrate", "create or migrate the database schema"),
         ("load-content", "load data/content/ into the content store (all or nothing)"),
         ("train", "train the Rasa model if its inputs changed"),
-        ("setup", "migrate, load content, regenerate crisis responses, train if needed"),
+        ("setup", "migrate, load content, regenerate crisis responses and rules, train if needed"),
         ("run", "set up, then start the action server and the Rasa server"),
         ("flags", "list flagged conversations, most urgent first (for staff)"),
     ]:
         sub.add_parser(name, help=help_text)
     crisis = sub.add_parser("crisis-responses", help="regenerate domain/helplines.yml from the directory")
     crisis.add_argument("--check", action="store_true", help="only check that it is up to date")
+    rules = sub.add_parser("crisis-rules", help="regenerate data/rules/crisis_turns.yml from the domain")
+    rules.add_argument("--check", action="store_true", help="only check that it is up to date")
     args = parser.parse_args(argv)
     settings = settings_module.load()
     try:
-        if args.command == "crisis-responses":
-            cmd_crisis_responses(settings, check=args.check)
+        if args.command in ("crisis-responses", "crisis-rules"):
+            globals()[f"cmd_{args.command.replace('-', '_')}"](settings, check=args.check)
             return 0
         result = globals()[f"cmd_{args.command.replace('-', '_')}"](settings)
         return result if isinstance(result, int) else 0

@@ -19,6 +19,13 @@ HEADER = (
     "# Do not edit: change the directory and regenerate (make does it before training).\n"
 )
 OPENER = "I'm really glad you told me, and I'm so sorry you're hurting this much."
+EASY_START = ("You don't have to know what to say: \"I'm not okay and I need to talk\" is enough. You can "
+              "share as much or as little as you want.")
+# What a crisis line does about emergency services, in words true of the lines we list: the US 988
+# Lifeline reports that fewer than 2 in 100 contacts need them (docs/crisis-mode.md has the sources).
+POLICE = ("Crisis line counsellors are there to listen and to talk things through with you, not to send "
+          "police. They call emergency services only rarely, when a life is in immediate danger and "
+          "can't be kept safe any other way.")
 
 
 def _lines(country: dict) -> list:
@@ -79,6 +86,43 @@ def _abuse_text(country: dict) -> str:
             f"call {country['emergency']}.")
 
 
+def _text_option(country: dict) -> str:
+    """How to text a crisis line in this country, or "" where none takes texts."""
+    lines = _lines(country)
+    line = lines[0] if lines[0].text else text_alternative(lines)
+    return f"{text_phrase(line.text)} ({line.name})" if line else ""
+
+
+def _barriers_text(country: dict) -> str:
+    option = _text_option(country)
+    opener = f"If calling feels too hard, you can {option} instead. " if option else ""
+    return opener + EASY_START
+
+
+def _cost_text(country: dict) -> str:
+    first = _lines(country)[0]
+    return (f"Worrying about money is real, and your life matters more than any bill. If you've taken "
+            f"something or are badly hurt, please call {country['emergency']} anyway: that can't wait. "
+            f"Otherwise, talking to {first.name} ({ways_to_reach(first)}) does not send an ambulance: "
+            "they listen, and help you work out what to do next.")
+
+
+def _police_text(country: dict) -> str:
+    option = _text_option(country)
+    reply = POLICE
+    if option:
+        reply += f" If a call feels like too much, you can {option}."
+    return reply
+
+
+def _other_emergency_text(country: dict) -> str:
+    first = _lines(country)[0]
+    return (f"If they are in danger now, call {country['emergency']} and ask for help at their address "
+            "(a welfare check). Stay with them if it is safe for you, and take away anything they could "
+            f"use to hurt themselves. {first.name} can advise you too: {ways_to_reach(first)} "
+            f"({first.hours}).")
+
+
 def _defaults(directory: dict) -> dict[str, str]:
     intl = directory["international"]
     site = intl["url"].split("//", 1)[-1].rstrip("/")
@@ -112,6 +156,19 @@ def _defaults(directory: dict) -> dict[str, str]:
         "utter_abuse_helpline": (
             f"{site} lists confidential support lines in your country, including for abuse. In an "
             "emergency, call your local emergency number."),
+        "utter_crisis_barriers": (
+            f"If calling feels too hard, many crisis lines also take texts or chats: {site} shows which. "
+            + EASY_START),
+        "utter_barrier_cost": (
+            "Worrying about money is real, and your life matters more than any bill. If you've taken "
+            "something or are badly hurt, please call your local emergency number anyway: that can't "
+            "wait. Otherwise, talking to a crisis line does not send an ambulance: they listen, and help "
+            f"you work out what to do next. {site} lists the lines in your country."),
+        "utter_barrier_police": POLICE + f" Many lines also take texts or chats: {site} shows which.",
+        "utter_other_emergency": (
+            f"If they are in danger now, call {emergency} and ask for help at their address (a welfare "
+            "check). Stay with them if it is safe for you, and take away anything they could use to hurt "
+            f"themselves. A crisis line can advise you too: {site} lists the one for their country."),
     }
 
 
@@ -124,6 +181,10 @@ BUILDERS = {
     "utter_goodbye_after_crisis": _goodbye_text,
     "utter_concern_helpline": _concern_text,
     "utter_abuse_helpline": _abuse_text,
+    "utter_crisis_barriers": _barriers_text,
+    "utter_barrier_cost": _cost_text,
+    "utter_barrier_police": _police_text,
+    "utter_other_emergency": _other_emergency_text,
 }
 
 

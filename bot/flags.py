@@ -2,8 +2,9 @@
 
 The safety screen writes its verdict into each message's parse data, which Rasa persists; so a flag
 exists as soon as the message is stored, whether or not the action server was up. A conversation's
-level is the highest it reached, raised further by context (safety.combine) and by answers to our own
-safety questions (the `risk_disclosed` slot).
+level is the highest it reached, raised further by context (safety.combine) and by the answers given
+in crisis mode (domain/crisis.yml), which Rasa stores as events without the action server: "not safe"
+(the form unsafe_form) is imminent, as is intent, a plan or preparation in the screener; thoughts are high.
 """
 from __future__ import annotations
 
@@ -40,8 +41,25 @@ class Flag:
     first_flagged_at: dt.datetime
     last_flagged_at: dt.datetime
     flagged_messages: int
+    answers: dict[str, object] = field(default_factory=dict)  # crisis mode's slots, latest values
     _verdicts: list[Verdict] = field(default_factory=list, repr=False)
     _disclosed: Level = field(default=Level.NONE, repr=False)
+
+
+# Crisis mode's answers and the level each one means. The legacy `risk_disclosed` slot carries a level.
+ANSWER_LEVELS = {
+    ("cssrs_intent", "yes"): Level.IMMINENT,
+    ("cssrs_plan", "yes"): Level.IMMINENT,
+    ("cssrs_preparation", "yes"): Level.IMMINENT,
+    ("cssrs_method", "yes"): Level.HIGH,
+    ("suicidal_thoughts", "yes"): Level.HIGH,
+    ("suicidal_thoughts", "unsure"): Level.HIGH,
+    ("other_danger", "yes"): Level.CONCERN,
+    ("other_danger", "unsure"): Level.CONCERN,
+}
+ANSWER_SLOTS = sorted({name for name, _ in ANSWER_LEVELS} | {"crisis_safe", "crisis_help", "crisis_situation"})
+# Crisis mode's form for a person who is not safe right now: entering it is imminent risk.
+UNSAFE_FORM = "unsafe_form"
 
 
 def _time(timestamp: float) -> dt.datetime:
@@ -52,7 +70,9 @@ def _rows(database_url: str, since: Optional[dt.datetime]):
     query = (select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
              .where(or_(
                  (EVENTS.c.type_name == "user") & EVENTS.c.intent_name.like("safety%"),
-                 (EVENTS.c.type_name == "slot") & EVENTS.c.data.like("%risk_disclosed%")))
+                 (EVENTS.c.type_name == "active_loop") & EVENTS.c.data.like(f'%"{UNSAFE_FORM}"%'),
+                 (EVENTS.c.type_name == "slot") & or_(*(EVENTS.c.data.like(f'%"{name}"%')
+                                                        for name in ["risk_disclosed", *ANSWER_SLOTS]))))
              .order_by(EVENTS.c.id))
     if since is not None:
         query = query.where(EVENTS.c.timestamp >= since.timestamp())
@@ -70,9 +90,11 @@ def _flag_for(flags: dict, sender_id: str, when: dt.datetime) -> Flag:
 
 def _add(flags: dict, sender_id: str, type_name: str, timestamp: float, data: dict) -> None:
     if type_name == "slot":
-        if data.get("name") == "risk_disclosed" and data.get("value"):
-            flag = _flag_for(flags, sender_id, _time(timestamp))
-            flag._disclosed = max(flag._disclosed, Level.parse(data["value"]))
+        _add_answer(flags, sender_id, timestamp, data.get("name"), data.get("value"))
+        return
+    if type_name == "active_loop":
+        if data.get("name") == UNSAFE_FORM:
+            _add_answer(flags, sender_id, timestamp, "not_safe", True)
         return
     safety = (data.get("parse_data") or {}).get("safety")
     if not safety:
@@ -85,6 +107,25 @@ def _add(flags: dict, sender_id: str, type_name: str, timestamp: float, data: di
     flag.flagged_messages += 1
     flag.channel = data.get("input_channel") or flag.channel
     flag.evidence += [e.text for e in verdict.evidence]
+
+
+def _add_answer(flags: dict, sender_id: str, timestamp: float, name: Optional[str], value: object) -> None:
+    if name == "risk_disclosed" and value:
+        level = Level.parse(str(value))
+    elif name == "not_safe":
+        level = Level.IMMINENT
+    elif name in ANSWER_SLOTS:
+        level = ANSWER_LEVELS.get((name, value), Level.NONE)
+        if value is None and sender_id not in flags:
+            return  # a fresh conversation's empty slots flag nothing
+    else:
+        return
+    if level == Level.NONE and sender_id not in flags:
+        return
+    flag = _flag_for(flags, sender_id, _time(timestamp))
+    flag._disclosed = max(flag._disclosed, level)
+    if name not in ("risk_disclosed", "not_safe") and value is not None:
+        flag.answers[name] = value
 
 
 def _finish(flag: Flag) -> Flag:

@@ -95,7 +95,9 @@ class SafetyScreen(GraphComponent):
         entities = [self._flag("risk_concern")]
         if verdict.level >= Level.HIGH:
             entities.append(self._flag("risk_high"))
+        # Empties an earlier crisis's answers when no crisis form is running (domain/crisis.yml).
+        entities.append(self._flag("crisis_reset", None))
         message.set("entities", (message.get("entities") or []) + entities, add_to_output=True)
 
-    def _flag(self, name: str) -> Dict[Text, Any]:
-        return {"entity": name, "value": True, "confidence": 1.0, "extractor": self.__class__.__name__}
+    def _flag(self, name: str, value: Any = True) -> Dict[Text, Any]:
+        return {"entity": name, "value": value, "confidence": 1.0, "extractor": self.__class__.__name__}

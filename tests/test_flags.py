@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.flags import flagged_conversations
@@ -60,6 +60,25 @@ def test_context_and_disclosures_raise_the_level_and_urgent_comes_first(database
     assert levels[means_after_ideation] == "imminent" and levels[disclosed] == "high"
     order = [f.sender_id for f in flags]
     assert order.index(means_after_ideation) < order.index(disclosed)
+
+
+def test_crisis_mode_answers_raise_the_level_and_are_kept_for_review(database_url, monkeypatch):
+    store = _store(database_url, monkeypatch)
+    not_safe = f"not-safe-{time.time_ns()}"
+    _save(store, not_safe,
+          _user("i want to die", "safety_high", "high", ["suicidal_ideation"], ["want to die"]),
+          ActiveLoop("unsafe_form"), SlotSet("crisis_safe", "yes"), SlotSet("cssrs_method", "no"))
+    unsure = f"unsure-{time.time_ns()}"
+    _save(store, unsure,
+          _user("what's the point", "safety_concern", "concern", ["hopelessness"], ["what's the point"]),
+          SlotSet("suicidal_thoughts", "unsure"))
+    calm = f"calm-slots-{time.time_ns()}"
+    _save(store, calm, _user("hi", "greet", "none"), SlotSet("crisis_safe", None))
+    flags = {f.sender_id: f for f in flagged_conversations(database_url)}
+    assert flags[not_safe].level == "imminent"
+    assert flags[not_safe].answers == {"crisis_safe": "yes", "cssrs_method": "no"}
+    assert flags[unsure].level == "high" and flags[unsure].answers == {"suicidal_thoughts": "unsure"}
+    assert calm not in flags
 
 
 def test_erasing_a_conversation_removes_it_and_its_flag(database_url, monkeypatch):

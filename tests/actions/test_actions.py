@@ -15,7 +15,6 @@ from actions.psychoeducation import (
     ActionExplainEvidence, ActionExplainMore, ActionExplainSideEffects, ActionExplainTopic,
 )
 from actions.resources import ActionHelplineLookup, ActionInformCountry
-from actions.safety import ActionRecordDisclosure
 
 
 @pytest.fixture(autouse=True)
@@ -104,16 +103,6 @@ def test_helpline_lookup_uses_the_metadata_hint_and_refuses_unknown_countries():
     assert "988" in messages[0]["text"]
     messages, _ = run(ActionHelplineLookup(), tracker("ask_helpline", {"country": "ZZ"}))
     assert "findahelpline.com" in messages[0]["text"]
-
-
-def test_disclosure_not_safe_is_recorded_as_imminent():
-    events = [{"event": "bot", "text": "Are you safe right now?", "metadata": {"utter_action": "utter_crisis_ask_safe"}},
-              {"event": "user", "text": "no", "parse_data": {}}]
-    _, slots = run(ActionRecordDisclosure(), tracker("deny", events=events))
-    assert slots == {"risk_high": True, "risk_concern": True, "risk_disclosed": "imminent"}
-    events[0]["metadata"]["utter_action"] = "utter_concern_checkin"
-    _, slots = run(ActionRecordDisclosure(), tracker("affirm", events=events))
-    assert slots["risk_disclosed"] == "high"
 
 
 def test_queries_run_off_the_event_loop(monkeypatch):
