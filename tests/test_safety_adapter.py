@@ -31,11 +31,15 @@ def test_risk_overrides_the_intent_and_raises_the_flags(adapter):
     assert message.get("intent") == {"name": "safety_high", "confidence": 1.0}
     assert message.get("safety")["level"] == "high"
     assert message.get("safety")["classifier"] == {"name": "greet", "confidence": 0.95}
-    assert {e["entity"] for e in message.get("entities")} == {"risk_concern", "risk_high"}
+    assert {e["entity"] for e in message.get("entities")} == {"risk_concern", "risk_high", "crisis_reset"}
+    # the reset carries no value: mapped onto crisis mode's slots, it empties an earlier crisis's answers
+    assert next(e for e in message.get("entities") if e["entity"] == "crisis_reset")["value"] is None
 
 
 def test_imminent_and_someone_else_get_their_own_intents(adapter):
-    assert _run(adapter, "I've taken all my pills and I want to die").get("intent")["name"] == "safety_imminent"
+    assert _run(adapter, "I've taken all my pills and I want to die").get("intent")["name"] == "safety_overdose"
+    assert _run(adapter, "I cut too deep and it won't stop bleeding").get("intent")["name"] == "safety_bleeding"
+    assert _run(adapter, "I'm on the bridge and I'm going to jump").get("intent")["name"] == "safety_imminent"
     assert _run(adapter, "my friend says she wants to kill herself").get("intent")["name"] == "safety_concern_other"
 
 

@@ -30,6 +30,7 @@
   var TYPING_TIMEOUT_MS = 30000;
   var MAX_ENTRIES = 300;
   var URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
+  var CRISIS_PAYLOAD = /^\/crisis_/;
   var TRAILING = /[.,;:!?'")\]}]+$/;
 
   var FALLBACK_HELPLINES = {
@@ -62,26 +63,57 @@
     return String(Date.now()) + Math.random().toString(36).slice(2);
   }
 
-  /** Appends `text` to `parent` as text nodes; http(s) URLs become links, nothing else is markup. */
-  function appendText(parent, text) {
-    var last = 0, match;
-    URL_RE.lastIndex = 0;
-    while ((match = URL_RE.exec(text)) !== null) {
-      var raw = match[0].replace(TRAILING, "");
-      var href = null;
+  // Phone numbers inside a bot message: "call 116 123" becomes a tel: link, "text 988" and
+  // "text SHOUT to 85258" become sms: links, so a person in crisis can reach the line with one tap.
+  var PHONE_RE = /\b(call|ring|phone|text)\s+(?:([A-Z]{2,12})\s+to\s+)?(\+?\d[\d -]{0,14}\d)/gi;
+
+  function linkFor(raw) {
+    if (/^https?:/i.test(raw)) {
       try {
         var parsed = new URL(raw);
-        if (parsed.protocol === "http:" || parsed.protocol === "https:") href = parsed.href;
-      } catch (e) { href = null; }
-      if (!href) continue;
-      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-      var a = el("a", "dsw-link", raw);
-      a.href = href;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer nofollow";
+        if (parsed.protocol === "http:" || parsed.protocol === "https:") return { href: parsed.href, external: true };
+      } catch (e) { return null; }
+      return null;
+    }
+    return null;
+  }
+
+  function nextLink(text, from) {
+    URL_RE.lastIndex = from;
+    PHONE_RE.lastIndex = from;
+    var url = URL_RE.exec(text), phone = PHONE_RE.exec(text);
+    if (url && (!phone || url.index <= phone.index)) {
+      var raw = url[0].replace(TRAILING, "");
+      var link = linkFor(raw);
+      return link ? { start: url.index, end: url.index + raw.length, label: raw, href: link.href, external: true }
+                  : { skip: url.index + url[0].length };
+    }
+    if (phone) {
+      var number = phone[3].trim();
+      var start = phone.index + phone[0].lastIndexOf(phone[3]);
+      var digits = number.replace(/[^\d+]/g, "");
+      var sms = phone[1].toLowerCase() === "text";
+      var href = sms ? "sms:" + digits + (phone[2] ? "?body=" + encodeURIComponent(phone[2]) : "") : "tel:" + digits;
+      return { start: start, end: start + number.length, label: number, href: href, external: false };
+    }
+    return null;
+  }
+
+  /** Appends `text` to `parent` as text nodes; http(s) URLs and phone numbers become links, nothing
+   *  else is markup. */
+  function appendText(parent, text) {
+    var last = 0, from = 0, link;
+    while ((link = nextLink(text, from)) !== null) {
+      if (link.skip) { from = link.skip; continue; }
+      parent.appendChild(document.createTextNode(text.slice(last, link.start)));
+      var a = el("a", "dsw-link", link.label);
+      a.href = link.href;
+      if (link.external) {
+        a.target = "_blank";
+        a.rel = "noopener noreferrer nofollow";
+      }
       parent.appendChild(a);
-      last = match.index + raw.length;
-      URL_RE.lastIndex = last;
+      last = from = link.end;
     }
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
@@ -423,6 +455,7 @@
         self.country = select.value;
         self.store.set("country", select.value);
         self.renderCrisis();
+        self.tellCountry(select.value);
         var again = self.crisis.querySelector(".dsw-linkish");
         if (again) again.focus();
       });
@@ -470,17 +503,28 @@
     var old = this.root.querySelectorAll(".dsw-replies");
     for (var i = 0; i < old.length; i++) old[i].parentNode.removeChild(old[i]);
     // The buttons of the bot's latest turn (a message after them, such as a reminder, keeps them).
-    var buttons = null;
+    var buttons = null, source = null;
     for (var j = this.entries.length - 1; j >= 0 && this.entries[j].from === "bot"; j--) {
-      if (this.entries[j].buttons && this.entries[j].buttons.length) { buttons = this.entries[j].buttons; break; }
+      if (this.entries[j].buttons && this.entries[j].buttons.length) { source = this.entries[j]; break; }
     }
-    if (!buttons) return;
+    // A crisis question ("No, I'm not safe") stays until it is answered, even after the person types.
+    if (!source) {
+      for (var k = this.entries.length - 1; k >= 0; k--) {
+        var entry = this.entries[k];
+        if (entry.from !== "bot" || !entry.buttons || !entry.buttons.length) continue;
+        if (!entry.answered && entry.buttons.some(function (b) { return CRISIS_PAYLOAD.test(b.payload); })) source = entry;
+        break;
+      }
+    }
+    if (!source) return;
+    buttons = source.buttons;
     var group = el("div", "dsw-replies");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Suggested replies");
     buttons.forEach(function (b) {
       var quick = button("dsw-reply", b.title);
       quick.addEventListener("click", function () {
+        source.answered = true;
         self.send(b.payload, b.title);
         self.input.focus();
       });
@@ -691,6 +735,15 @@
       return this.initPayload + JSON.stringify({ country_hint: code });
     }
     return this.initPayload;
+  };
+
+  /** A country chosen in the banner reaches the bot as its `country` slot (a hidden message): its
+   *  crisis replies then name that country's line. */
+  Widget.prototype.tellCountry = function (code) {
+    if (!/^[A-Z]{2}$/.test(code || "")) return;
+    this.outbox.push({ id: uid(), message: "/inform_country" + JSON.stringify({ country: code }), hidden: true });
+    this.save();
+    this.flush();
   };
 
   Widget.prototype.askClear = function () {

@@ -208,3 +208,24 @@ def test_the_real_server_refuses_foreign_origins_and_forged_sessions(rasa_url):
     forged, token = run_async(scenario())
     assert token != forged and re.fullmatch(r"[0-9a-f]{32}\.[0-9a-f]{32}", token)
 
+
+
+def test_crisis_buttons_stay_until_answered_and_numbers_are_links(phone, rasa_url, stack_settings):
+    open_chat(phone, rasa_url)
+    reply = say(phone, "i really want to kill myself")
+    assert "Are you safe right now?" in reply
+    not_safe = phone.locator(".dsw-reply", has_text="No, I'm not safe")
+    expect(not_safe).to_be_visible()
+    assert phone.locator(".dsw-log a[href='tel:116123']").count() >= 1  # Samaritans, from the en-GB browser
+    # Typing something else does not take the crisis question away, before or after the reply.
+    before = bot_count(phone)
+    phone.fill(".dsw-input", "give me a sec")
+    phone.keyboard.press("Enter")
+    expect(not_safe).to_be_visible()
+    wait_for_reply(phone, before)
+    expect(not_safe).to_be_visible()
+    before = bot_count(phone)
+    not_safe.click()
+    answer = wait_for_reply(phone, before)
+    assert "999" in answer
+    assert phone.locator(".dsw-log a[href='tel:999']").count() >= 1
