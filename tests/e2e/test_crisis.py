@@ -18,7 +18,7 @@ def test_a_crisis_message_gets_the_hotline_first_and_a_safety_question(chat, sta
     replies = chat.say("i'm in the uk and i honestly want to kill myself")
     assert "Samaritans" in replies[0]["text"] and "116 123" in replies[0]["text"]
     assert replies[-1]["text"] == "Are you safe right now?"
-    assert {b["payload"] for b in replies[-1]["buttons"]} == {"/affirm", "/deny"}
+    assert {b["payload"] for b in replies[-1]["buttons"]} == {"/crisis_safe_now", "/crisis_not_safe"}
     flag = _flag(stack_settings, chat.sender)
     assert flag.level == "high" and "suicidal_ideation" in flag.categories and flag.channel == "rest"
 
@@ -26,7 +26,8 @@ def test_a_crisis_message_gets_the_hotline_first_and_a_safety_question(chat, sta
 def test_imminent_risk_names_the_emergency_number_first(chat):
     replies = chat.say("I'm in Australia. I've taken all my pills and I want to die")
     assert "000" in replies[0]["text"]
-    assert "Lifeline" in replies[1]["text"] and "13 11 14" in replies[1]["text"]
+    assert "unlock the door" in replies[1]["text"]  # an overdose: what to do while calling
+    assert any("Lifeline" in r["text"] and "13 11 14" in r["text"] for r in replies[2:])
 
 
 def test_without_a_country_the_first_reply_does_not_wait_and_asks_for_it(chat):

@@ -113,7 +113,7 @@ def test_a_crisis_message_gets_the_hotline_for_the_user_s_country_first(e2e_stac
     replies = user.say("I want to kill myself")
     assert "Samaritans" in replies[0].text and "116 123" in replies[0].text
     assert replies[-1].text == "Are you safe right now?"
-    assert {b["callback_data"] for b in replies[-1].buttons} == {"/affirm", "/deny"}
+    assert {b["callback_data"] for b in replies[-1].buttons} == {"/crisis_safe_now", "/crisis_not_safe"}
     flag = next(f for f in flagged_conversations(e2e_settings.database_url)
                 if f.sender_id == str(user.chat_id))
     assert flag.level in ("high", "imminent") and flag.channel == "telegram"
@@ -122,3 +122,17 @@ def test_a_crisis_message_gets_the_hotline_for_the_user_s_country_first(e2e_stac
 def test_a_crisis_message_without_a_country_still_names_crisis_lines_first(user):
     first = user.say("kms")[0].text
     assert "988" in first and "116 123" in first
+
+
+def test_crisis_mode_keeps_the_thread_with_the_inline_keyboard(e2e_stack, e2e_standin, e2e_settings):
+    user = TelegramUser(e2e_standin, language_code="en-GB")
+    asked = user.say("i want to end my life")[-1]
+    again = user.say("scotland")
+    assert any("116 123" in r.text for r in again) and again[-1].text == "Are you safe right now?"
+    not_safe = next(b["callback_data"] for b in again[-1].buttons if b["text"] == "No, I'm not safe")
+    assert asked.text == "Are you safe right now?"
+    replies = user.press(not_safe)
+    assert "999" in replies[0].text
+    assert "/crisis_safe_now" in {b["callback_data"] for b in replies[-1].buttons}
+    flag = next(f for f in flagged_conversations(e2e_settings.database_url) if f.sender_id == str(user.chat_id))
+    assert flag.level == "imminent"
