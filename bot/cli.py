@@ -29,30 +29,30 @@ def cmd_load_content(settings) -> None:
     _say(str(load_content(settings.database_url, settings.content_dir)))
 
 
+def _generate(target, text: str, command: str, what: str, check: bool) -> None:
+    """Writes a generated file, or with `check` only verifies that it is up to date."""
+    from bot.generated import is_current, write_if_changed
+
+    relative = target.relative_to(ROOT)
+    if check:
+        if not is_current(target, text):
+            raise SystemExit(f"{relative} is out of date: run `python -m bot.cli {command}`")
+        _say(f"{what} are up to date")
+        return
+    _say(f"{what} regenerated" if write_if_changed(target, text) else f"{what} are up to date")
+
+
 def cmd_crisis_responses(settings, check: bool = False) -> None:
     from bot import crisis_responses
 
-    if check:
-        current = CRISIS_RESPONSES.read_text(encoding="utf-8") if CRISIS_RESPONSES.exists() else ""
-        if current != crisis_responses.render(settings.helplines_file):
-            raise SystemExit("domain/helplines.yml is out of date: run `python -m bot.cli crisis-responses`")
-        _say("crisis responses match the helpline directory")
-        return
-    changed = crisis_responses.write(settings.helplines_file, CRISIS_RESPONSES)
-    _say("crisis responses regenerated" if changed else "crisis responses are up to date")
+    _generate(CRISIS_RESPONSES, crisis_responses.render(settings.helplines_file), "crisis-responses",
+              "crisis responses", check)
 
 
 def cmd_crisis_rules(settings, check: bool = False) -> None:
     from bot import crisis_rules
 
-    if check:
-        current = CRISIS_RULES.read_text(encoding="utf-8") if CRISIS_RULES.exists() else ""
-        if current != crisis_rules.render(ROOT / "domain"):
-            raise SystemExit("data/rules/crisis_turns.yml is out of date: run `python -m bot.cli crisis-rules`")
-        _say("crisis-mode rules cover every intent")
-        return
-    changed = crisis_rules.write(ROOT / "domain", CRISIS_RULES)
-    _say("crisis-mode rules regenerated" if changed else "crisis-mode rules are up to date")
+    _generate(CRISIS_RULES, crisis_rules.render(ROOT / "domain"), "crisis-rules", "crisis-mode rules", check)
 
 
 def cmd_safety_model(settings) -> None:

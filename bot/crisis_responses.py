@@ -11,6 +11,8 @@ from types import SimpleNamespace
 
 import yaml
 
+from bot.generated import write_if_changed
+
 from bot.content.files import read_helplines
 from bot.content.phrasing import describe, text_alternative, text_phrase, ways_to_reach
 
@@ -215,8 +217,4 @@ def render(helplines_file: Path) -> str:
 
 def write(helplines_file: Path, target: Path) -> bool:
     """Writes the file if its content changed; returns whether it did."""
-    text = render(helplines_file)
-    if target.exists() and target.read_text(encoding="utf-8") == text:
-        return False
-    target.write_text(text, encoding="utf-8")
-    return True
+    return write_if_changed(target, render(helplines_file))
