@@ -9,53 +9,33 @@ Only aggregate figures are printed, never a message or a reply: the set stays se
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import sys
 import tempfile
 import uuid
 from pathlib import Path
 
-import requests
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.replay import checked_conversations, reply  # noqa: E402
 from bot.content.files import read_helplines  # noqa: E402
 from bot.crisis_scoring import Score, countries_from_directory, score_conversation  # noqa: E402
 from bot.model import model_path  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from tests.support import fresh_settings  # noqa: E402
 
-SEALED = ROOT / "tests" / "data" / "sealed"
-
-
-def _checked(name: str) -> list[dict]:
-    manifest = yaml.safe_load((SEALED / "sealed.yml").read_text(encoding="utf-8"))
-    entry = next(e for e in manifest.get("conversations", ()) if e["file"] == name)
-    raw = (SEALED / name).read_bytes()
-    if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
-        raise SystemExit(f"{name} does not match its checksum in sealed.yml: refusing to score it")
-    return yaml.safe_load(raw)["conversations"]
-
 
 def _replies(port: int, turns: list[dict]) -> list[str]:
-    url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
     sender = f"sealed-{uuid.uuid4().hex[:10]}"
-    replies = []
-    for turn in turns:
-        response = requests.post(url, json={"sender": sender, "message": turn["user"]}, timeout=60)
-        response.raise_for_status()
-        replies.append("\n".join(m.get("text") or "" for m in response.json()))
-    return replies
+    return [reply(port, sender, turn["user"], buttons=False) for turn in turns]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default="crisis_conversations1.yml")
     args = parser.parse_args()
-    conversations = _checked(args.set)
+    conversations = checked_conversations(args.set)
     countries = countries_from_directory(read_helplines(ROOT / "data" / "content" / "helplines.yml"))
     logging.disable(logging.INFO)
     with tempfile.TemporaryDirectory() as folder:
