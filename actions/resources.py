@@ -8,12 +8,27 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import content
+from bot import places
+from bot.countries import UNKNOWN
 from bot.content.phrasing import describe
 
 ASK_COUNTRY = "Which country are you in? Then I can give you the right numbers."
 UNKNOWN_COUNTRY = (
     "I don't have numbers for that country yet. findahelpline.com lists free, confidential lines for "
     "every country. In an emergency, call your local emergency number.")
+UNLISTED_COUNTRY = (
+    "I don't have checked numbers for {name} yet. findahelpline.com lists free, confidential lines for "
+    "every country, {name} included. In an emergency, call your local emergency number.")
+UNKNOWN_PLACE = (
+    "I'm not sure which country that is, so I won't guess. findahelpline.com lists free, confidential "
+    "lines for every country; or tell me the country's name and I'll look it up.")
+
+
+def _not_listed(code: str) -> str:
+    if code == UNKNOWN:
+        return UNKNOWN_PLACE
+    name = places.country_name(code)
+    return UNKNOWN_COUNTRY if name == code.upper() else UNLISTED_COUNTRY.format(name=name)
 
 
 def _country_code(tracker: Tracker) -> Optional[str]:
@@ -42,7 +57,7 @@ class ActionHelplineLookup(Action):
             dispatcher.utter_message(text=ASK_COUNTRY)
             return [SlotSet("pending_lookup", "helpline")]
         if not await _tell_lines(dispatcher, code):
-            dispatcher.utter_message(text=UNKNOWN_COUNTRY)
+            dispatcher.utter_message(text=_not_listed(code))
         return [SlotSet("pending_lookup", None)]
 
 
@@ -54,8 +69,9 @@ class ActionInformCountry(Action):
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         stated = next(tracker.get_latest_entity_values("country"), None)
         if not stated:
-            dispatcher.utter_message(text=UNKNOWN_COUNTRY)
-            return []
+            # A place we cannot place: forget the country we had rather than give its lines.
+            dispatcher.utter_message(text=UNKNOWN_PLACE)
+            return [SlotSet("country", None), SlotSet("pending_lookup", None)]
         if not await _tell_lines(dispatcher, stated):
-            dispatcher.utter_message(text=UNKNOWN_COUNTRY)
+            dispatcher.utter_message(text=_not_listed(stated))
         return [SlotSet("pending_lookup", None)]

@@ -13,14 +13,33 @@ FINDER = CountryFinder(load().helplines_file)
     ("I'm in the UK", "GB"), ("uk", "GB"), ("i live in germany", "DE"), ("from the states", "US"),
     ("I am in the US", "US"), ("I live in Northern Ireland", "GB"), ("we moved to new zealand", "NZ"),
     ("south africa", "ZA"), ("Im in canada and i feel awful", "CA"),
+    # however it is written: codes, abbreviations, own-language names, cities
+    ("helpline uk", "GB"), ("aus", "AU"), ("im in oz", "AU"), ("nz", "NZ"), ("im in the states", "US"),
+    ("from the u.s.", "US"), ("brasil", "BR"), ("deutschland", "DE"), ("españa", "ES"), ("Österreich", "AT"),
+    ("I'm from Mumbai, need a helpline", "IN"), ("I live in Toronto", "CA"), ("lagos", "NG"),
+    ("straya mate. perth", "AU"), ("uk. hes in leeds im in manchester", "GB"),
+    # countries the directory does not list are still found (the reply says there is no line listed)
+    ("i live in karachi pakistan", "PK"), ("karachi", "PK"),
 ])
 def test_countries_named_in_text(text, code):
     assert FINDER.in_text(text) == code
 
 
-@pytest.mark.parametrize("text", ["tell us more", "what about us?", "can you help me", "in a bit"])
+@pytest.mark.parametrize("text", [
+    "tell us more", "what about us?", "can you help me", "in a bit", "no", "ok", "it is what it is",
+    "i feel nice today", "nice", "my friend jordan is sad", "the moon", "HELP ME IN HERE",
+    "necesito ayuda de alguien por favor", "im in de", "my grandma died last month and i miss her",
+])
 def test_words_that_only_look_like_countries(text):
     assert FINDER.in_text(text) is None
+
+
+@pytest.mark.parametrize("text, stated", [
+    ("actually i moved, im in narnia now", "unknown"), ("i live in bognor", "unknown"), ("im in texas", "US"),
+    ("im in bed", None), ("im in so much pain", None), ("im in quarantine", None), ("im in therapy", None),
+])
+def test_a_place_named_but_not_placed_is_unknown_not_ignored(text, stated):
+    assert FINDER.stated(text) == stated
 
 
 @pytest.mark.parametrize("metadata, code", [

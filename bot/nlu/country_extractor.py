@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import settings
 from bot.countries import CountryFinder
 
-_SOURCE = Path(__file__).resolve().parent.parent / "countries.py"
+_SOURCES = [Path(__file__).resolve().parent.parent / name for name in ("countries.py", "places.py", "words.py")]
 
 
 def _helplines_file(config: Dict[Text, Any]) -> Path:
@@ -36,9 +36,10 @@ class CountryExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
-        # The class source alone is fingerprinted: the directory and the finder must count too.
+        # The class source alone is fingerprinted: the directory and the finder's modules must count too.
         digest = hashlib.sha256(_helplines_file(config).read_bytes())
-        digest.update(_SOURCE.read_bytes())
+        for source in _SOURCES:
+            digest.update(source.read_bytes())
         return digest.hexdigest()
 
     def __init__(self, finder: CountryFinder) -> None:
@@ -50,7 +51,7 @@ class CountryExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             entities = []
-            stated = self.finder.in_text(message.get("text") or "")
+            stated = self.finder.stated(message.get("text") or "")
             if stated:
                 entities.append(self._entity("country", stated))
             hint = self.finder.from_metadata(message.get("metadata"))
