@@ -11,6 +11,7 @@ from actions.trackers import latest_intent
 
 from actions import content
 from actions.replies import button, evidence_line, reviewed, source_list, source_names
+from bot.content import aspects
 from bot.content.store import ArticleRecord
 
 TOPIC_BY_INTENT = {
@@ -32,6 +33,14 @@ TOPIC_BY_INTENT = {
     "find_peer_support": "peer_support",
 }
 
+INTENT_BY_TOPIC = {topic: intent for intent, topic in TOPIC_BY_INTENT.items()}
+MEDICINE_QUESTIONS = {"ask_interactions", "ask_stopping", "ask_missed_dose", "ask_side_effects"}
+MEDICINE_CAUTION = ("If you're worried, talk to your doctor or pharmacist before changing or stopping "
+                    "any medicine.")
+WHICH_TREATMENT = "Which treatment do you mean?"
+WHICH_TREATMENT_BUTTONS = [button("Antidepressants", "ask_antidepressants"),
+                           button("Talking therapy", "ask_psychotherapy"),
+                           button("Esketamine", "ask_esketamine")]
 MISSING = "Sorry, I can't find that information right now. Please try again in a moment."
 NO_TOPIC = "What would you like to know more about? For example: antidepressants, talking therapy or mindfulness."
 
@@ -46,8 +55,25 @@ def _follow_up_buttons(article: ArticleRecord, shown: int) -> List[dict]:
     return buttons
 
 
-async def _current(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[ArticleRecord]:
-    topic = tracker.get_slot("topic")
+def _text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+def _whole_article(article: ArticleRecord) -> dict:
+    return button(f"All about {article.title.lower()}", INTENT_BY_TOPIC.get(article.topic, "ask_more"))
+
+
+def _answer_part(dispatcher: CollectingDispatcher, article: ArticleRecord, section, intent: str) -> None:
+    caution = f"\n\n{MEDICINE_CAUTION}" if intent in MEDICINE_QUESTIONS else ""
+    dispatcher.utter_message(
+        text=f"{section.heading}. {section.body}{caution}\n\nSources: {source_names(article.sources)}.",
+        buttons=[_whole_article(article)])
+
+
+async def _current(tracker: Tracker, dispatcher: CollectingDispatcher,
+                   from_text: bool = False) -> Optional[ArticleRecord]:
+    """The article asked about: named in the message (when `from_text`), else the conversation's."""
+    topic = (aspects.topic_in(_text(tracker)) if from_text else None) or tracker.get_slot("topic")
     if not topic:
         dispatcher.utter_message(text=NO_TOPIC)
         return None
@@ -68,6 +94,15 @@ class ActionExplainTopic(Action):
         if article is None:
             dispatcher.utter_message(text=MISSING)
             return []
+        aspect = aspects.aspect_in(_text(tracker))
+        keys = aspects.ASPECTS[aspect][0] if aspect else ()
+        section = next((article.section(k) for k in keys if article.section(k)), None)
+        if section is not None:
+            _answer_part(dispatcher, article, section, aspect)
+            return [SlotSet("topic", topic), SlotSet("topic_section", None)]
+        if tracker.get_slot("topic") == topic and tracker.get_slot("topic_section") is not None:
+            # Asked again: the opening they already read would not answer it; go on to the next part.
+            return await ActionExplainMore().run(dispatcher, tracker, domain)
         overview = article.sections[0]
         dispatcher.utter_message(text=f"{article.title}. {article.summary}")
         dispatcher.utter_message(
@@ -98,31 +133,36 @@ class ActionExplainMore(Action):
         return [SlotSet("topic_section", shown)]
 
 
-class ActionExplainSideEffects(Action):
+class ActionExplainAspect(Action):
+    """The part of an article a question asks about (interactions, stopping, a missed dose, side
+    effects, cost, how it is given, who it is for), with the whole article one tap away."""
+
     def name(self) -> str:
-        return "action_explain_side_effects"
+        return "action_explain_aspect"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        if not tracker.get_slot("topic"):
-            dispatcher.utter_message(
-                text="Side effects of which treatment?",
-                buttons=[button("Antidepressants", "ask_antidepressants"),
-                         button("Esketamine", "ask_esketamine")])
+        intent = latest_intent(tracker) or ""
+        if intent not in aspects.ASPECTS:
+            dispatcher.utter_message(text=NO_TOPIC)
             return []
-        article = await _current(tracker, dispatcher)
+        topic, keys = aspects.answer_for(intent, _text(tracker), tracker.get_slot("topic"))
+        if topic is None:
+            dispatcher.utter_message(text=WHICH_TREATMENT, buttons=WHICH_TREATMENT_BUTTONS)
+            return []
+        article = await content.article(topic)
         if article is None:
+            dispatcher.utter_message(text=MISSING)
             return []
-        section = article.section("side_effects")
+        section = next((article.section(k) for k in keys if article.section(k)), None)
         if section is None:
             dispatcher.utter_message(
-                text=f"I don't have separate information on side effects for {article.title.lower()}. "
-                     "A doctor or pharmacist can tell you what to expect for your situation.")
-            return []
-        dispatcher.utter_message(
-            text=f"{section.heading}. {section.body}\n\nIf you're worried about a side effect, talk to "
-                 "your doctor or pharmacist before changing or stopping any medicine.")
-        return []
+                text=f"I don't have a specific answer to that for {article.title.lower()}. A doctor or "
+                     "pharmacist can tell you what applies to you.", buttons=[_whole_article(article)])
+            return [SlotSet("topic", topic)]
+        _answer_part(dispatcher, article, section, intent)
+        # The opening was not shown: "all about ..." afterwards starts from the beginning.
+        return [SlotSet("topic", topic), SlotSet("topic_section", None)]
 
 
 class ActionExplainEvidence(Action):
@@ -131,7 +171,7 @@ class ActionExplainEvidence(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        article = await _current(tracker, dispatcher)
+        article = await _current(tracker, dispatcher, from_text=True)
         if article is None:
             return []
         section = article.section("evidence")
@@ -139,4 +179,4 @@ class ActionExplainEvidence(Action):
         lines.append(evidence_line(article.evidence_strength, article.evidence_note))
         lines.append(f"Sources: {source_names(article.sources)}. {reviewed(article.reviewed_on)}")
         dispatcher.utter_message(text="\n\n".join(lines))
-        return []
+        return [SlotSet("topic", article.topic)]

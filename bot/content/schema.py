@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any, Mapping
 
 STRENGTHS = ("strong", "moderate", "limited", "weak", "mixed")
-SECTION_KEYS = ("overview", "details", "how_it_works", "side_effects", "evidence", "getting_it", "safety")
+# The keys past `safety` answer one kind of question each ("can I take it with ...", "what if I stop",
+# "I missed a dose", "how much does it cost", "how is it given", "who is it for"); see
+# bot/content/aspects.py.
+SECTION_KEYS = ("overview", "details", "how_it_works", "side_effects", "evidence", "getting_it", "safety",
+                "interactions", "stopping", "missed_dose", "cost", "how_given", "who_for")
 HELPLINE_KINDS = ("crisis", "text", "youth", "support", "abuse")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -150,21 +154,43 @@ def article(path: Path, data: Any) -> dict:
 
 def exercise(path: Path, data: Any) -> dict:
     r = _Reader(path, data)
-    steps = r.items("steps", minimum=2)
+    steps = [_step(r, i, raw) for i, raw in enumerate(r.items("steps", minimum=2))]
+    kept: list[str] = []
     for i, step in enumerate(steps):
-        if not isinstance(step, str) or not step.strip():
-            raise r.error(f"steps[{i}]", "must be non-empty text")
+        unknown = set(_PLACEHOLDER.findall(step["ack"] or "")) - {"answer", "yours", *kept}
+        if unknown:
+            raise r.error(f"steps[{i}].ack", f"uses {sorted(unknown)}, which no earlier step keeps")
+        if step["keep"] in kept:
+            raise r.error(f"steps[{i}].keep", f"'{step['keep']}' is already kept by an earlier step")
+        kept += [step["keep"]] if step["keep"] else []
     return {
         "slug": _slug(r, path),
         "exercise": r.matching("exercise", _KEY, "a lower-case key such as 'breathing'"),
         "title": r.text("title"),
         "intro": r.text("intro"),
-        "steps": [s.strip() for s in steps],
+        "steps": steps,
         "closing": r.text("closing"),
         **_evidence(r),
         "sources": _sources(r),
         "reviewed_on": r.date("reviewed_on"),
     }
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _step(r: _Reader, i: int, raw: Any) -> dict:
+    """A step is its text, or a mapping with `text`, an optional `ack` (how an answer is
+    acknowledged: `{answer}` as written, `{yours}` with "my" turned into "your", and earlier steps'
+    `keep` names) and `keep`."""
+    if isinstance(raw, str):
+        if not raw.strip():
+            raise r.error(f"steps[{i}]", "must be non-empty text")
+        return {"text": raw.strip(), "ack": None, "keep": None}
+    s = r.child(f"steps[{i}]", raw)
+    step = {"text": s.text("text"), "ack": s.text("ack", optional=True),
+            "keep": s.matching("keep", _KEY, "a lower-case name such as 'thought'", optional=True)}
+    return step
 
 
 def _helpline(r: _Reader) -> dict:

@@ -1,0 +1,87 @@
+"""Which part of which article answers a question: the kind of question (its intent) chooses the
+section, and the words of the question choose the article ("sertraline" is an antidepressant,
+"spravato" is esketamine), falling back to the topic of the conversation, then to the article most
+such questions are about.
+
+Plain Python: the action server uses it (actions/psychoeducation.py), and so do fast tests.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+# The intent of a question, the section keys that answer it (first found wins), and the article
+# asked about when neither the question nor the conversation names one.
+ASPECTS: dict[str, tuple[tuple[str, ...], Optional[str]]] = {
+    "ask_interactions": (("interactions", "safety"), "antidepressants"),
+    "ask_stopping": (("stopping", "safety"), "antidepressants"),
+    "ask_missed_dose": (("missed_dose", "stopping"), "antidepressants"),
+    "ask_side_effects": (("side_effects",), None),
+    "ask_cost": (("cost", "getting_it"), "psychotherapy"),
+    "ask_how_given": (("how_given", "how_it_works"), None),
+    "ask_who_for": (("who_for", "details"), None),
+    "ask_evidence": (("evidence",), None),
+}
+
+# Words that name a topic, most specific first: "st john's wort with my sertraline" is about the
+# herbal remedy's interactions, "ketamine" is in the esketamine article.
+_TOPIC_WORDS: list[tuple[str, str]] = [
+    ("complementary", r"st\.? ?john'?s? ?wort|hypericum|herbal|supplements?|mindfulness|yoga|acupuncture"
+                      r"|mbct|omega|fish oil|vitamin"),
+    ("esketamine", r"e?s?ketamine|spravato|nasal spray"),
+    ("personalised_medicine", r"genetic|genesight|pharmacogenomic|dna test|gene test"),
+    ("digital_therapeutics", r"apps?\b|rejoyn|online therapy|digital|computeri[sz]ed cbt|ccbt"),
+    ("collaborative_care", r"collaborative care"),
+    ("antidepressants", r"antidepressants?|anti-depressants?|ssris?|snris?|maois?|tricyclics?|meds\b|medications?"
+                        r"|medicines?|pills?|tablets?|sertraline|setraline|sertaline|zoloft|lustral|fluoxetine"
+                        r"|prozac|citalopram|celexa|cipramil|escitalopram|lexapro|cipralex|paroxetine|seroxat"
+                        r"|paxil|venlafaxine|effexor|duloxetine|cymbalta|mirtazapine|remeron|bupropion|wellbutrin"
+                        r"|amitriptyline|nortriptyline|vortioxetine|trintellix|brintellix|trazodone|agomelatine"
+                        r"|desvenlafaxine|pristiq|lithium"),
+    ("psychotherapy", r"therapy|therapist|cbt|counsell?ing|counsell?or|psychotherap\w*|talking therap\w*|ipt"
+                      r"|behavioural activation|behavioral activation|psychologist"),
+]
+_TOPIC_PATTERNS = [(topic, re.compile(rf"\b(?:{words})", re.IGNORECASE)) for topic, words in _TOPIC_WORDS]
+# "therapy" in "talking therapies" is psychotherapy, but "how do I find a therapist" is finding one.
+FINDING = re.compile(r"\b(find|finding|get|getting|see|seeing|waiting list|refer)\b.*\btherap", re.IGNORECASE)
+
+
+def topic_in(text: str) -> Optional[str]:
+    """The article a question names, by the first topic (in the order above) whose words it uses."""
+    for topic, pattern in _TOPIC_PATTERNS:
+        if pattern.search(text or ""):
+            return topic
+    return None
+
+
+def answer_for(intent: str, text: str, remembered: Optional[str]) -> tuple[Optional[str], tuple[str, ...]]:
+    """(article topic, section keys to try) for a question of this kind; topic None means ask which."""
+    keys, default = ASPECTS[intent]
+    topic = topic_in(text) or remembered or default
+    if intent == "ask_cost" and topic == "psychotherapy" and FINDING.search(text or ""):
+        topic = "finding_therapist"
+    return topic, keys
+
+
+# A topic question that also says which part it is about ("can I drink on sertraline?" may be
+# classified as a question about antidepressants): these words pick the part.
+_ASPECT_WORDS: list[tuple[str, str]] = [
+    ("ask_missed_dose", r"(miss(ed)?|forg[eo]t\w*) (a |my |the |to take (my )?)?(dose|pill|tablet|meds?)|double dose"),
+    ("ask_stopping", r"stop(ped|ping)? (taking|my|them|it)|quit\w*|come off|coming off|came off|withdraw\w*"
+                     r"|brain zaps?|taper\w*|wean\w*|discontinu\w*"),
+    ("ask_interactions", r"alcohol|drink(ing)?|booze|wine|beer|weed|cannabis|interact\w*|mix(ing)?|combin\w*"
+                         r"|ibuprofen|painkillers?|tramadol|st\.? ?john'?s? ?wort"),
+    ("ask_side_effects", r"side[- ]?effects?|weight gain|sex drive|libido|blunting"),
+    ("ask_cost", r"cost\w*|price|pay|afford\w*|insurance|covered|expensive|cheap"),
+    ("ask_how_given", r"how (is|are) (it|they|\w+) given|what happens (in|at|during)|administ\w*|infusion"),
+    ("ask_who_for", r"who (is|are|can)|suitable|eligible|right for me|teenagers?|children|pregnan\w*"),
+]
+_ASPECT_PATTERNS = [(intent, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for intent, words in _ASPECT_WORDS]
+
+
+def aspect_in(text: str) -> Optional[str]:
+    """The kind of question (as its intent) that the words of a topic question point to, if any."""
+    for intent, pattern in _ASPECT_PATTERNS:
+        if pattern.search(text or ""):
+            return intent
+    return None
