@@ -6,10 +6,12 @@ import sys
 
 from bot import settings as settings_module
 from bot.content.schema import ContentError
+from bot.exercise_rules import RuleError
 from bot.settings import ROOT
 
 CRISIS_RESPONSES = ROOT / "domain" / "helplines.yml"
 CRISIS_RULES = ROOT / "data" / "rules" / "crisis_turns.yml"
+EXERCISE_RULES = ROOT / "data" / "rules" / "exercise_turns.yml"
 
 
 def _say(message: str) -> None:
@@ -55,6 +57,13 @@ def cmd_crisis_rules(settings, check: bool = False) -> None:
     _generate(CRISIS_RULES, crisis_rules.render(ROOT / "domain"), "crisis-rules", "crisis-mode rules", check)
 
 
+def cmd_exercise_rules(settings, check: bool = False) -> None:
+    from bot import exercise_rules
+
+    _generate(EXERCISE_RULES, exercise_rules.render(ROOT / "domain", ROOT / "data" / "rules"), "exercise-rules",
+              "exercise rules", check)
+
+
 def cmd_safety_model(settings) -> None:
     from safety.corpus import gather
     from safety.learned import load_or_train
@@ -88,6 +97,7 @@ def cmd_setup(settings):
     cmd_load_content(settings)
     cmd_crisis_responses(settings)
     cmd_crisis_rules(settings)
+    cmd_exercise_rules(settings)
     cmd_safety_model(settings)
     return cmd_train(settings)
 
@@ -123,16 +133,21 @@ def main(argv: list[str] | None = None) -> int:
     crisis.add_argument("--check", action="store_true", help="only check that it is up to date")
     rules = sub.add_parser("crisis-rules", help="regenerate data/rules/crisis_turns.yml from the domain")
     rules.add_argument("--check", action="store_true", help="only check that it is up to date")
+    leaving = sub.add_parser("exercise-rules", help="regenerate data/rules/exercise_turns.yml (leaving an exercise)")
+    leaving.add_argument("--check", action="store_true", help="only check that it is up to date")
     args = parser.parse_args(argv)
     settings = settings_module.load()
     try:
-        if args.command in ("crisis-responses", "crisis-rules"):
+        if args.command in ("crisis-responses", "crisis-rules", "exercise-rules"):
             globals()[f"cmd_{args.command.replace('-', '_')}"](settings, check=args.check)
             return 0
         result = globals()[f"cmd_{args.command.replace('-', '_')}"](settings)
         return result if isinstance(result, int) else 0
     except ContentError as error:
         print(f"content error: {error}", file=sys.stderr)
+        return 2
+    except RuleError as error:
+        print(f"rules error: {error}", file=sys.stderr)
         return 2
 
 

@@ -36,7 +36,7 @@ def _exercise(record: dict) -> Exercise:
     fields = {k: v for k, v in record.items() if k not in ("steps", "sources")}
     return Exercise(
         **fields,
-        steps=[ExerciseStep(position=i, text=t) for i, t in enumerate(record["steps"])],
+        steps=[ExerciseStep(position=i, **step) for i, step in enumerate(record["steps"])],
         sources=[ExerciseSource(position=i, **s) for i, s in enumerate(record["sources"])],
     )
 

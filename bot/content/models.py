@@ -77,6 +77,8 @@ class ExerciseStep(Base):
     exercise_id = Column(Integer, ForeignKey("content_exercises.id", ondelete="CASCADE"), nullable=False)
     position = Column(Integer, nullable=False)
     text = Column(Text, nullable=False)
+    ack = Column(Text, nullable=True)         # how an answer to this step is acknowledged
+    keep = Column(String(40), nullable=True)  # the name later acknowledgements use for the answer
 
 
 class ExerciseSource(_Source, Base):

@@ -42,11 +42,18 @@ class ArticleRecord:
 
 
 @dataclass(frozen=True)
+class Step:
+    text: str
+    ack: Optional[str] = None    # a template: {answer}, and earlier answers by their `keep` names
+    keep: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class ExerciseRecord:
     exercise: str
     title: str
     intro: str
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
     closing: str
     evidence_strength: str
     evidence_note: str
@@ -97,7 +104,7 @@ def exercise(database_url: str, key: str) -> Optional[ExerciseRecord]:
             return None
         return ExerciseRecord(
             exercise=row.exercise, title=row.title, intro=row.intro,
-            steps=tuple(s.text for s in row.steps), closing=row.closing,
+            steps=tuple(Step(s.text, s.ack, s.keep) for s in row.steps), closing=row.closing,
             evidence_strength=row.evidence_strength, evidence_note=row.evidence_note,
             reviewed_on=row.reviewed_on, sources=_sources(row.sources),
         )
