@@ -45,6 +45,9 @@ ANSWERS: dict[str, list[str]] = {
     "barrier_no_talk": ["utter_barrier_no_talk"],
     "talk_to_me": ["utter_crisis_talk"],
     "mood_low": ["utter_crisis_hear_you"],
+    **{feeling: ["utter_crisis_hear_you"] for feeling in (
+        "feeling_grief", "feeling_lonely", "feeling_self_blame", "feeling_hopeless", "feeling_stress",
+        "feeling_anxious", "feeling_distress", "feeling_vent")},
     "safety_high": ["utter_crisis_hear_you"],
     "safety_concern": ["utter_crisis_hear_you"],
     "safety_concern_history": ["utter_crisis_hear_you"],
@@ -60,6 +63,8 @@ ANSWERS: dict[str, list[str]] = {
 LEAVING: dict[str, list[str]] = {
     "goodbye": ["utter_goodbye_after_crisis"],
     "retract": ["utter_crisis_retraction", "utter_concern_helpline"],
+    # The person asked to erase the conversation: it is erased, and the line stays with them.
+    "forget_confirmed": ["action_forget_conversation", "utter_concern_helpline"],
 }
 # The check-in and the worry about someone else take almost any answer (domain/crisis.yml); these
 # are the messages they leave to rules. Risk of one's own is answered by data/rules/safety.yml.

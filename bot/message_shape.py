@@ -1,0 +1,131 @@
+"""A second look at messages an intent classifier cannot judge from their words: emoji on their own,
+letters that are not words, a long vent, and a request to start an exercise that is unclear, not a
+request at all ("I can't sleep" is offered the sleep exercise, not started on it) or negated ("I
+don't want an exercise"). Returns the intent the message should have, or None to keep the
+classifier's.
+
+Plain Python; bot/nlu/message_shape.py runs it inside Rasa, after the classifier and before the
+safety screen (which still overrides everything).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+from bot import words
+
+# Below this the classifier is guessing which exercise: offer the list instead of starting one.
+LAUNCH_CONFIDENCE = 0.6
+# A message this long that the classifier files under small talk or nothing is someone telling
+# how things are.
+VENT_WORDS = 40
+SOFT_INTENTS = {"nlu_fallback", "mood_low", "mood_ok", "out_of_scope", "step_answer", "greet", "affirm",
+                "deny", "thank", "unsure", "inform_country", "bot_challenge"}
+# A message of at most this many words that names a country is the person saying where they are.
+PLACE_ONLY_WORDS = 3
+PLACE_INTENTS = {"inform_country", "ask_helpline", "find_professional", "find_peer_support"}
+# A feeling the classifier ranks first with at least this confidence answers a message the
+# fallback took for being close to another intent.
+FEELING_FLOOR = 0.35
+FEELINGS = {"worried_about_someone", "mood_low"}
+# Words rarer than this in spaCy's English frequency table (spacy-lookups-data) count as non-words.
+WORD_LOG_PROBABILITY = -17.6
+
+DISTRESS = set("😭😢😞😔😟😩😫🥺🙁😿💔😣😖😥😓😪🥲😰😨😱🫠🫥😶😕") | {"☹️", "☹"}
+WARM = set("🙂😊😀😃😄😁👍❤🥰😌🙏💙💜🧡💛💚🤗👌")
+ANGRY = set("😡🤬😠🖕")
+_NEGATED_WANT = re.compile(
+    r"\b(don'?t|do not|dont|doesn'?t|not|no|never|stop|nah)\s+(really\s+)?(want|wanna|need|feel like|like|"
+    r"into|in the mood|suggesting|doing|offering|giving)\b|\bno (more )?(exercises?|breathing|techniques?)\b",
+    re.IGNORECASE)
+# A request to start, not a statement of how things are: "let's do breathing", "help me sleep", or
+# an exercise's name on its own. "I can't sleep" gets the offer of the exercise instead.
+_REQUEST = re.compile(
+    r"\b(exercises?|techniques?|let'?s|lets|can we|could we|shall we|can you|could you|help me|teach me|"
+    r"show me|guide me|walk me|do (the|a|some|that)|try|want to|wanna|need (a|an|some)|please|pls|plz|start|"
+    r"begin|give me|pick)\b", re.IGNORECASE)
+_EXERCISE_NAMES = re.compile(
+    r"\b(breathing|breathe|breath ?work|grounding|5.?4.?3.?2.?1|senses|thought record|reframing|"
+    r"self.?compassion|wind.?down|bedtime routine|sleep hygiene|behaviou?ral activation|reaching out|"
+    r"reach out|relaxation)\b", re.IGNORECASE)
+SHORT_REQUEST = 4   # words: "breathing", "thought record please"
+_EXERCISE_WORDS = re.compile(r"\b(exercises?|breathing|grounding|techniques?|activit(y|ies)|coping skills?)\b",
+                             re.IGNORECASE)
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _emoji_kind(text: str) -> Optional[str]:
+    """'distress', 'warm', 'angry' or 'other' when the message is emoji only; None otherwise."""
+    stripped = "".join(ch for ch in text if not ch.isspace())
+    if not stripped or any(unicodedata.category(ch)[0] in "LN" for ch in stripped):
+        return None
+    symbols = [ch for ch in stripped if unicodedata.category(ch) == "So"]
+    if not symbols:
+        return None
+    for kind, marks in (("distress", DISTRESS), ("angry", ANGRY), ("warm", WARM)):
+        if any(ch in marks for ch in symbols):
+            return kind
+    return "other"
+
+
+def looks_like_gibberish(text: str) -> bool:
+    """Short messages made mostly of letter strings that are not words ("asdfghjkl", "jjjjjj")."""
+    letters = _LETTERS.findall(text.lower())
+    if not letters or len(text.split()) > 6:
+        return False
+    long_words = [w for w in letters if len(w) >= 3]
+    if not long_words:
+        return False
+    unknown = [w for w in long_words
+               if words.log_probability(w) <= WORD_LOG_PROBABILITY or re.search(r"(.)\1{3,}", w)]
+    return len(unknown) / len(long_words) >= 0.6
+
+
+@dataclass(frozen=True)
+class Look:
+    intent: str
+    offered: Optional[str] = None   # for exercise_offer: the exercise intent to offer
+
+
+def asks_to_start(text: str) -> bool:
+    return bool(_REQUEST.search(text)) or (len(text.split()) <= SHORT_REQUEST and bool(_EXERCISE_NAMES.search(text)))
+
+
+def second_look(text: str, intent: str, confidence: float,
+                ranking: tuple[tuple[str, float], ...] = (), country_named: bool = False) -> Optional[Look]:
+    """The intent this message should have instead of the classifier's, or None to keep it.
+    `ranking` is the classifier's (intent, confidence) list, best first; `country_named` whether
+    the country extractor found a place in it."""
+    if not text or text.startswith("/"):
+        return None
+    if country_named and len(text.split()) <= PLACE_ONLY_WORDS and intent not in PLACE_INTENTS:
+        # "egypt" after "are you safe right now?" names a place; it is not a "yes".
+        return Look("inform_country")
+    emoji = _emoji_kind(text)
+    if emoji:
+        better = {"distress": "feeling_distress", "angry": "feeling_angry_at_bot", "warm": "thank"}.get(emoji)
+        return Look(better) if better else None
+    launching = intent.startswith("exercise_") or intent == "ask_coping"
+    if (launching or _EXERCISE_WORDS.search(text)) and _NEGATED_WANT.search(text):
+        return Look("decline_exercise")
+    if intent.startswith("exercise_") and (confidence < LAUNCH_CONFIDENCE or not asks_to_start(text)):
+        return Look("exercise_offer", offered=intent)
+    if looks_like_gibberish(text):
+        return Look("gibberish")
+    if len(text.split()) >= VENT_WORDS and (intent in SOFT_INTENTS or confidence < 0.6):
+        return Look("feeling_vent")
+    return _feeling_behind_fallback(intent, ranking)
+
+
+def _feeling_behind_fallback(intent: str, ranking: tuple[tuple[str, float], ...]) -> Optional[Look]:
+    """The fallback also fires when two intents are close. Between two readings of how someone
+    feels, either reply listens better than "I didn't understand"; a question or a launch stays
+    with the fallback, where a wrong answer would cost more."""
+    if intent != "nlu_fallback":
+        return None
+    best = next(((name, conf) for name, conf in ranking if name != "nlu_fallback"), None)
+    if best and best[1] >= FEELING_FLOOR and (best[0].startswith("feeling_") or best[0] in FEELINGS):
+        return Look(best[0])
+    return None

@@ -1,0 +1,55 @@
+"""The second look at what a classifier cannot judge from words: emoji, non-words, vents, launches."""
+from __future__ import annotations
+
+import pytest
+
+from bot.message_shape import looks_like_gibberish, second_look
+
+
+@pytest.mark.parametrize("text, intent, confidence, expected", [
+    ("i cant sleep again", "exercise_sleep", 0.95, "exercise_offer"),
+    ("i always mess everything up 90", "exercise_thought_challenging", 0.9, "exercise_offer"),
+    ("can we do some breathing", "exercise_breathing", 0.9, None),
+    ("thought record", "exercise_thought_challenging", 0.9, None),
+    ("😭😭😭", "mood_ok", 0.4, "feeling_distress"),
+    ("💔", "nlu_fallback", 0.1, "feeling_distress"),
+    ("🖕", "nlu_fallback", 0.2, "feeling_angry_at_bot"),
+    ("👍", "affirm", 0.6, "thank"),
+    ("asdfghjkl", "nlu_fallback", 0.2, "gibberish"),
+    ("i dont want an exercise. i just feel empty", "mood_low", 0.8, "decline_exercise"),
+    ("please no more breathing stuff", "exercise_breathing", 0.9, "decline_exercise"),
+    ("maybe breathing could help?", "exercise_breathing", 0.5, "exercise_offer"),
+    ("let's do the breathing one", "exercise_breathing", 0.97, None),
+    ("/exercise_breathing", "exercise_breathing", 1.0, None),
+    ("my laptop, a coffee mug and my cat", "step_answer", 0.9, None),
+    ("idk tbh", "nlu_fallback", 0.2, None),
+    (" ".join(["work has been awful and i cant sleep and everyone expects too much"] * 4), "mood_low", 0.9,
+     "feeling_vent"),
+    (" ".join(["can i take sertraline with ibuprofen and is it safe for long term use"] * 3), "ask_interactions",
+     0.95, None),
+])
+def test_second_look(text, intent, confidence, expected):
+    look = second_look(text, intent, confidence)
+    assert (look.intent if look else None) == expected
+    if expected == "exercise_offer":
+        assert look.offered == intent
+
+
+def test_a_feeling_close_to_another_reading_is_answered_not_fallen_back_on():
+    close = (("nlu_fallback", 0.3), ("worried_about_someone", 0.45), ("safety_concern_other", 0.37))
+    assert second_look("my daughter stopped eating", "nlu_fallback", 0.3, close).intent == "worried_about_someone"
+    question = (("nlu_fallback", 0.3), ("ask_cost", 0.45), ("ask_psychotherapy", 0.4))
+    assert second_look("how much is therapy", "nlu_fallback", 0.3, question) is None
+
+
+def test_a_country_on_its_own_is_where_the_person_is_not_a_yes():
+    assert second_look("egypt", "affirm", 0.5, country_named=True).intent == "inform_country"
+    assert second_look("uk helpline", "ask_helpline", 0.9, country_named=True) is None
+    assert second_look("i moved to the uk last year and feel so alone", "feeling_lonely", 0.8,
+                       country_named=True) is None
+
+
+def test_typos_and_slang_are_words_not_gibberish():
+    assert not looks_like_gibberish("thats kinda sad lol")
+    assert not looks_like_gibberish("ngl i feel rly bad")
+    assert looks_like_gibberish("jjjjjjj kkkkk")
