@@ -6,6 +6,10 @@ from sqlalchemy import delete, inspect
 from bot.database import engine_for
 from bot.flags import EVENTS
 
+# The action that erases a person's conversation when they ask (actions/privacy.py); Rasa's tracker
+# store does the erasing when it sees it (bot/tracker_store.py).
+FORGET_ACTION = "action_forget_conversation"
+
 
 def erase_conversation(database_url: str, sender_id: str) -> int:
     """Deletes the conversation in one transaction; returns how many events were removed."""

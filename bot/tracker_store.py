@@ -1,4 +1,12 @@
-"""Rasa's SQL tracker store on our one DATABASE_URL, so conversations, content and reviews share a database."""
+"""Rasa's SQL tracker store on our one DATABASE_URL, so conversations, content and reviews share a
+database; and the place where "forget my conversation" takes effect.
+
+Erasing cannot happen inside the action: Rasa saves a tracker by appending the events the database
+does not have yet, counted by number, so rows deleted mid-turn would all be written back at the end
+of the turn. So the action only marks the moment (it runs as `action_forget_conversation`), and
+`save` deletes every stored event of that sender and keeps only what came after the mark: the reply
+that says it is done.
+"""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -6,10 +14,20 @@ from typing import Any, Optional
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot import settings
 from bot.database import ensure_sqlite_dir
+from bot.erasure import FORGET_ACTION, erase_conversation
+
+
+def events_after_forgetting(tracker: DialogueStateTracker) -> Optional[list]:
+    """The events to keep if this turn asked to forget the conversation, else None."""
+    events = list(tracker.events)
+    marks = [i for i, e in enumerate(events) if isinstance(e, ActionExecuted) and e.action_name == FORGET_ACTION]
+    return events[marks[-1] + 1:] if marks else None
 
 
 class DatabaseTrackerStore(SQLTrackerStore):
@@ -31,3 +49,12 @@ class DatabaseTrackerStore(SQLTrackerStore):
             query=dict(url.query),
             **kwargs,
         )
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        kept = events_after_forgetting(tracker)
+        if kept is None:
+            return await super().save(tracker)
+        erase_conversation(settings.load().database_url, tracker.sender_id)
+        fresh = DialogueStateTracker.from_events(tracker.sender_id, kept, slots=list(tracker.slots.values()),
+                                                 sender_source=tracker.sender_source)
+        await super().save(fresh)

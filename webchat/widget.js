@@ -247,7 +247,7 @@
     title.id = "dsw-title-" + uid();
     root.setAttribute("aria-labelledby", title.id);
     header.appendChild(title);
-    this.clearButton = button("dsw-clear dsw-secondary", "Clear conversation");
+    this.clearButton = button("dsw-clear dsw-secondary", "Delete conversation");
     this.clearButton.addEventListener("click", function () { self.askClear(); });
     header.appendChild(this.clearButton);
     if (floating) {
@@ -265,11 +265,12 @@
     this.confirm = el("div", "dsw-confirm");
     this.confirm.hidden = true;
     this.confirm.setAttribute("role", "group");
-    this.confirm.setAttribute("aria-label", "Clear conversation");
-    var question = el("p", null, "Clear this conversation from this browser and start a new one?");
-    var yes = button("dsw-primary", "Yes, clear it");
+    this.confirm.setAttribute("aria-label", "Delete conversation");
+    var question = el("p", null, "Delete this conversation? It will be erased from this browser and from " +
+      "the assistant's records. This can't be undone.");
+    var yes = button("dsw-primary", "Yes, delete it");
     var no = button("dsw-secondary", "Cancel");
-    yes.addEventListener("click", function () { self.clear(); });
+    yes.addEventListener("click", function () { self.forget(); });
     no.addEventListener("click", function () { self.confirm.hidden = true; self.clearButton.focus(); });
     this.confirm.appendChild(question);
     this.confirm.appendChild(yes);
@@ -640,6 +641,7 @@
   };
 
   Widget.prototype.receive = function (message) {
+    if (message && message.custom && message.custom.forgotten === true) { this.onForgotten(); return; }
     if (!message || typeof message.text !== "string" || !message.text.trim()) return;
     var buttons = (message.quick_replies || message.buttons || [])
       .filter(function (b) { return b && typeof b.title === "string" && typeof b.payload === "string"; })
@@ -751,17 +753,26 @@
     this.confirm.querySelector("button").focus();
   };
 
-  Widget.prototype.clear = function () {
+  /** Asks the assistant to erase this conversation from its records (the same "forget" a person can
+   *  type), and clears the copy kept in this browser at once. Messages not yet sent are dropped. */
+  Widget.prototype.forget = function () {
     this.confirm.hidden = true;
     this.entries = [];
-    this.outbox = [];
-    this.token = null;
+    this.outbox = [{ id: uid(), message: "/forget_confirmed", hidden: true }];
     this.save();
     this.showTyping(false);
     this.renderAll();
-    this.ready = false;
-    this.requestSession();
+    this.flush();
     this.input.focus();
+  };
+
+  /** The assistant has erased the conversation: keep only its last message, which says so. */
+  Widget.prototype.onForgotten = function () {
+    var last = null;
+    this.entries.forEach(function (e) { if (e.from === "bot") last = e; });
+    this.entries = last ? [last] : [];
+    this.save();
+    this.renderAll();
   };
 
   function start() {

@@ -111,6 +111,9 @@ class TelegramOutput(OutputChannel):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
                                **kwargs: Any) -> None:
         # Rasa's default would send the JSON itself as a message; only a text in it is meant for people.
+        # {"forgotten": true} tells the web chat to clear its copy; Telegram's copy is the person's own.
+        if isinstance(json_message, dict) and json_message.get("forgotten") is True:
+            return
         text = json_message.get("text") if isinstance(json_message, dict) else None
         if isinstance(text, str) and text.strip():
             await self._send(recipient_id, text)

@@ -108,6 +108,27 @@ def test_forget_erases_the_conversation_after_confirmation(user, e2e_settings):
     assert _events(e2e_settings, user.chat_id) == 0
 
 
+def test_an_exercise_takes_typed_answers_with_its_buttons_on_every_step(user):
+    started = user.say("can we do grounding")
+    assert started[-1].text.startswith("Step 1 of 6")
+    assert [b["text"] for b in started[-1].buttons] == ["Next", "Stop"]
+    user.say("ok")
+    replies = user.say("my phone, a lamp, the door and my dog")
+    assert "your dog" in replies[0].text and replies[-1].text.startswith("Step 3 of 6")
+
+
+def test_a_typed_request_to_delete_asks_then_erases_through_the_bot(user, e2e_settings):
+    feeling = user.say("my grandma died last month and i miss her")
+    assert "your grandma" in feeling[0].text
+    question = user.say("delete everything i said")[-1]
+    yes = next(b["callback_data"] for b in question.buttons if b["text"] == "Yes, delete it")
+    done = user.press(yes)
+    assert "deleted" in done[0].text
+    with engine_for(e2e_settings.database_url).connect() as connection:
+        rows = connection.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == str(user.chat_id))).scalars()
+        assert not any("grandma" in (row or "") for row in rows)
+
+
 def test_a_crisis_message_gets_the_hotline_for_the_user_s_country_first(e2e_stack, e2e_standin, e2e_settings):
     user = TelegramUser(e2e_standin, language_code="en-GB")
     replies = user.say("I want to kill myself")

@@ -10,7 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from websockets.exceptions import InvalidStatusCode
 
-from bot.flags import flagged_conversations
+from sqlalchemy import select
+
+from bot.database import engine_for
+from bot.flags import EVENTS, flagged_conversations
 from tests.webchat.conftest import ARTIFACTS, EchoServer, SocketClient, free_port, run_async
 
 pytestmark = pytest.mark.e2e
@@ -111,16 +114,14 @@ def test_quick_replies_work_from_the_keyboard(phone, echo_server):
     assert phone.evaluate("document.activeElement.classList.contains('dsw-input')")
 
 
-def test_clear_conversation_starts_a_new_one(phone, echo_server):
+def test_delete_conversation_clears_the_browser_and_asks_the_assistant_to_forget(phone, echo_server):
     open_chat(phone, echo_server.url)
-    first = session_token(phone)
     say(phone, "something private")
     phone.click(".dsw-clear")
-    phone.click("text=Yes, clear it")
-    wait_for_reply(phone, 0)  # the greeting of the new conversation
-    assert phone.locator(BOT).all_inner_texts() == [GREETING]
+    phone.click("text=Yes, delete it")
+    assert wait_for_reply(phone, 0) == "You said: /forget_confirmed"
     assert "something private" not in phone.locator(".dsw-log").inner_text()
-    assert session_token(phone) != first
+    assert "something private" not in phone.evaluate("JSON.stringify(sessionStorage)")
 
 
 def test_one_script_tag_embeds_it_in_another_allowed_site(phone, echo_server, partner_site):
@@ -183,6 +184,27 @@ def test_a_crisis_message_gets_the_hotline_for_the_browsers_country(phone, rasa_
     sender = session_token(phone).split(".")[0]
     flag = next(f for f in flagged_conversations(stack_settings.database_url) if f.sender_id == sender)
     assert flag.level in ("high", "imminent") and flag.channel == "webchat"
+
+
+def test_an_exercise_answer_is_heard_then_deleting_erases_it_everywhere(phone, rasa_url, stack_settings):
+    open_chat(phone, rasa_url)
+    assert "Step 1 of 6" in say(phone, "can we do grounding")
+    expect(phone.locator(".dsw-reply")).to_have_text(["Next", "Stop"])
+    say(phone, "ok")
+    heard = say(phone, "my laptop, a mug and my cat called biscuit")
+    assert "your cat called biscuit" in heard and "Step 3 of 6" in heard
+    sender = session_token(phone).split(".")[0]
+    phone.click(".dsw-clear")
+    phone.click("text=Yes, delete it")
+    phone.wait_for_function("() => [...document.querySelectorAll('.dsw-from-bot .dsw-bubble')]"
+                            ".some(b => b.textContent.includes(\"I've deleted this conversation\"))",
+                            timeout=REPLY_TIMEOUT_MS)
+    assert "biscuit" not in phone.locator(".dsw-log").inner_text()
+    assert "biscuit" not in phone.evaluate("JSON.stringify(sessionStorage)")
+    with engine_for(stack_settings.database_url).connect() as connection:
+        stored = connection.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == sender)).scalars().all()
+    assert stored and not any("biscuit" in (row or "") for row in stored)
+    assert phone.dialogs == [] and phone.errors == []
 
 
 def test_markup_typed_by_the_user_is_shown_as_text_and_runs_nothing(phone, rasa_url):
