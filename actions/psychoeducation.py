@@ -94,9 +94,9 @@ class ActionExplainTopic(Action):
         if article is None:
             dispatcher.utter_message(text=MISSING)
             return []
+        # Only the part's own section: a fallback (details, getting it) would not answer it.
         aspect = aspects.aspect_in(_text(tracker))
-        keys = aspects.ASPECTS[aspect][0] if aspect else ()
-        section = next((article.section(k) for k in keys if article.section(k)), None)
+        section = article.section(aspects.ASPECTS[aspect][0][0]) if aspect else None
         if section is not None:
             _answer_part(dispatcher, article, section, aspect)
             return [SlotSet("topic", topic), SlotSet("topic_section", None)]

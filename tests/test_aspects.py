@@ -30,6 +30,8 @@ def test_the_conversation_and_the_default_fill_in_a_topic_the_question_does_not_
     ("i forgot to take my pill yesterday", "ask_missed_dose"),
     ("brain zaps since i came off it", "ask_stopping"),
     ("tell me about antidepressants", None),
+    ("how do I support my partner who is depressed", None),
+    ("who is esketamine for", "ask_who_for"),
 ])
 def test_the_part_a_topic_question_asks_about(text, intent):
     assert aspects.aspect_in(text) == intent

@@ -74,7 +74,8 @@ _ASPECT_WORDS: list[tuple[str, str]] = [
     ("ask_side_effects", r"side[- ]?effects?|weight gain|sex drive|libido|blunting"),
     ("ask_cost", r"cost\w*|price|pay|afford\w*|insurance|covered|expensive|cheap"),
     ("ask_how_given", r"how (is|are) (it|they|\w+) given|what happens (in|at|during)|administ\w*|infusion"),
-    ("ask_who_for", r"who (is|are|can)|suitable|eligible|right for me|teenagers?|children|pregnan\w*"),
+    ("ask_who_for", r"who (is|are) (it|they|this|that|\w+) for|who can (get|have|take|use|try)|suitable for"
+                    r"|eligible|right for me|(teenagers?|children|kids) (take|have|use|get)|pregnan\w*"),
 ]
 _ASPECT_PATTERNS = [(intent, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for intent, words in _ASPECT_WORDS]
 

@@ -1,0 +1,133 @@
+"""Conversations that listen, over REST with the whole stack: the turns that used to get the fallback,
+the menu, another exercise or the wrong country, written the way people type."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import inspect, text
+
+from bot.database import engine_for
+
+pytestmark = pytest.mark.e2e
+
+FALLBACK = "didn't quite understand"
+
+
+def step(reply: str) -> int:
+    found = re.findall(r"Step (\d+) of \d+", reply)
+    return int(found[-1]) if found else 0
+
+
+def test_an_exercise_takes_each_answer_in_the_persons_words_to_how_they_feel_after(chat):
+    assert step(chat.text("can we do the 5 4 3 2 1 thing")) == 1
+    assert step(chat.text("ok feet on the floor")) == 2
+    seen = chat.text("my laptop, a coffee mug, the window, a plant thats kinda dying lol, and my cat")
+    assert FALLBACK not in seen and "your cat" in seen and step(seen) == 3
+    assert step(chat.text("next")) == 4
+    heard = chat.text("the fridge humming and a car outside and my own breathing")
+    assert "Slow breathing" not in heard and step(heard) == 5 and "fridge humming" in heard
+    assert step(chat.text("coffee and soap")) == 6
+    end = chat.text("toothpaste i guess")
+    assert "How strong the evidence is" in end and "How do you feel now, compared with before" in end
+    after = chat.text("a bit calmer actually")
+    assert "glad it helped" in after and FALLBACK not in after
+
+
+def test_a_statement_is_offered_an_exercise_and_a_typed_yes_starts_it(chat):
+    offer = chat.say("its 3am and i cant sleep again")
+    assert "Step" not in offer[-1]["text"] and "Would you like to try winding down for sleep" in offer[-1]["text"]
+    assert "/exercise_sleep" in {b["payload"] for b in offer[-1]["buttons"]}
+    assert step(chat.text("yes please")) == 1
+
+
+def test_a_thought_record_quotes_the_thought_back(chat):
+    assert step(chat.text("can we do a thought record")) == 1
+    chat.text("yesterday at work when my boss ignored me in the meeting")
+    chat.text("ashamed 80")
+    thought = chat.text("i always mess everything up 90")
+    assert '"i always mess everything up 90"' in thought and step(thought) == 4
+
+
+def test_a_crisis_in_the_middle_of_an_exercise_leaves_it_for_the_safety_check(chat):
+    chat.text("i want to try slow breathing")
+    reply = chat.text("honestly whats the point, i'd be better off dead")
+    assert "Step" not in reply and re.search(r"\d{3}|findahelpline|safe", reply)
+
+
+def test_stop_and_a_change_of_subject_leave_the_exercise(chat):
+    chat.text("breathing exercise please")
+    assert "Step" not in chat.text("stop")
+    chat.text("lets do grounding")
+    question = chat.text("what are the side effects of sertraline")
+    assert "Step" not in question and "side effect" in question.lower()
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("my grandma died last month and i miss her", "your grandma"),
+    ("is it my fault? i feel like im just lazy", "You called yourself lazy"),
+    ("hi. my daughter is 16 and she's basically stopped eating and just stays in her room all day",
+     "your daughter"),
+    ("i dont want an exercise. i just feel empty", "empty"),
+])
+def test_feelings_get_an_answer_that_reflects_what_was_said(chat, message, expected):
+    reply = chat.text(message)
+    assert expected in reply and FALLBACK not in reply and "Step 1 of" not in reply
+
+
+def test_anger_and_emoji_are_answered_not_menued(chat):
+    angry = chat.text("fuck off")
+    assert "sorry" in angry.lower() and "Winding down" not in angry
+    assert "hard moment" in chat.text("😭😭😭")
+
+
+def test_questions_get_the_part_asked_first(chat):
+    reply = chat.text("can i take st john's wort with my sertraline")
+    assert "serotonin" in reply.lower()
+    zaps = chat.text("i already stopped my sertraline 3 days ago and now i get brain zaps")
+    assert "don't stop" in zaps and FALLBACK not in zaps
+
+
+@pytest.mark.parametrize("message, line", [
+    ("I'm from Mumbai, need a helpline", "14416"), ("helpline uk", "116 123"), ("aus", "13 11 14"),
+    ("im in the states", "988"), ("brasil", "188"),
+])
+def test_countries_however_they_are_written(chat, message, line):
+    assert line in chat.text(message)
+
+
+def test_a_place_that_cannot_be_placed_does_not_reuse_the_last_country(chat):
+    assert "13 11 14" in chat.text("im in australia")
+    chat.text("actually i moved, im in narnia now")
+    reply = chat.text("can you give me a helpline")
+    assert "13 11 14" not in reply and "findahelpline" in reply
+
+
+def test_forgetting_asks_then_erases_everything_the_person_wrote(chat, stack_settings):
+    chat.text("my secret is that i hate my job at the pickle factory")
+    asked = chat.say("/forget")
+    assert "delete this conversation" in asked[0]["text"]
+    assert "Okay, I haven't deleted anything" in chat.text("no keep it")
+    chat.say("forget our conversation please")
+    done = chat.say("yes")
+    assert "deleted" in done[0]["text"] and {"forgotten": True} in [m.get("custom") for m in done]
+    engine = engine_for(stack_settings.database_url)
+    with engine.connect() as connection:
+        for table in inspect(engine).get_table_names():
+            columns = [c["name"] for c in inspect(engine).get_columns(table)]
+            for column in columns:
+                hits = connection.execute(text(f'SELECT COUNT(*) FROM "{table}" WHERE CAST("{column}" AS TEXT) '
+                                               "LIKE :needle"), {"needle": "%pickle factory%"}).scalar()
+                assert hits == 0, f"{table}.{column} still holds the text"
+    assert FALLBACK not in chat.text("hello again")
+
+
+def test_what_is_stored_gets_a_plain_answer(chat):
+    reply = chat.text("do you store my messages? who can read them?")
+    assert "stored" in reply and "delete" in reply
+
+
+def test_gibberish_and_out_of_scope_get_an_honest_short_reply(chat):
+    assert "couldn't make sense" in chat.text("asdfghjkl")
+    weather = chat.text("whats the weather in london tomorrow")
+    assert "outside what I can help with" in weather and "116 123" not in weather
