@@ -28,7 +28,7 @@ PLACE_ONLY_WORDS = 3
 PLACE_INTENTS = {"inform_country", "ask_helpline", "find_professional", "find_peer_support"}
 # A feeling the classifier ranks first with at least this confidence answers a message the
 # fallback took for being close to another intent.
-FEELING_FLOOR = 0.35
+FEELING_FLOOR = 0.2
 FEELINGS = {"worried_about_someone", "mood_low"}
 # Words rarer than this in spaCy's English frequency table (spacy-lookups-data) count as non-words.
 WORD_LOG_PROBABILITY = -17.6

@@ -25,6 +25,7 @@ INPUTS = (
     # directory). So only the adapter classes count here, not what they load.
     "safety/rasa_component.py",
     "bot/nlu/country_extractor.py",
+    "bot/nlu/message_shape.py",
 )
 # Only these: data/content/ is content for the store, not Rasa training data.
 TRAINING_DATA = ("data/nlu", "data/rules", "data/stories")

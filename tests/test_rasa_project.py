@@ -30,6 +30,12 @@ EXPECTED_WARNINGS = (
     re.compile(r"Slot '\w+' has a mapping condition for form '(crisis|checkin|someone)_form', but it's not "
                r"present in '\w+' form's 'required_slots'"),
     re.compile(r"The intent 'crisis_safe_now' is not used in any story or rule"),
+    # Intents that only the message-shape component or a button sets (bot/message_shape.py), and the
+    # replies to feelings, which action_respond_feeling sends after its opening line.
+    re.compile(r"The intent '(exercise_offer|feeling_distress|feeling_vent|gibberish|forget_confirmed)' is "
+               r"listed in the domain file, but is not found in the NLU training data"),
+    re.compile(r"The utterance 'utter_(feeling_\w+|decline_exercise|mood_low|worried_about_someone)' is not "
+               r"used in any story or rule"),
 )
 
 
@@ -54,12 +60,15 @@ def test_stories_are_predicted_without_errors(tmp_path):
     assert result.returncode == 0, details + result.stdout[-2000:] + result.stderr[-3000:]
 
 
-def test_new_phrasings_are_understood(tmp_path):
+def test_new_phrasings_are_understood():
     """Held-out messages written apart from the training data, through the whole pipeline (the
-    safety screen included, so a false alarm counts as an error)."""
-    model = model_path(settings.load().model_dir)
-    result = _rasa("test", "nlu", "--model", str(model), "--nlu", "tests/data/nlu_heldout.yml",
-                   "--out", str(tmp_path / "results"))
+    safety screen included, so a false alarm counts as an error); bench/nlu_heldout.py says how an
+    exercise offered instead of started is counted."""
+    result = subprocess.run([sys.executable, "bench/nlu_heldout.py", "--json"], cwd=ROOT, env=child_env(settings.load()),
+                            capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads((tmp_path / "results" / "intent_report.json").read_text())
-    assert report["accuracy"] >= 0.9, f"intent accuracy on held-out messages: {report['accuracy']:.3f}"
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    general, listening = figures["tests/data/nlu_heldout.yml"], figures["tests/data/nlu_heldout_listen.yml"]
+    # Measured 2026-12-01: 90.8% and 75.0% as acted on (93.2% and 75.5% by the classifier alone).
+    assert general["as_acted_on"] >= 0.89, general
+    assert listening["as_acted_on"] >= 0.72, listening

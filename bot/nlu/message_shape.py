@@ -46,6 +46,9 @@ class MessageShape(GraphComponent):
         return messages
 
     def _set(self, message: Message, look) -> None:
+        # What the classifier said is kept beside it, as the safety screen keeps its own choice.
+        message.set("second_look", {"intent": look.intent, "classifier": message.get("intent")},
+                    add_to_output=True)
         chosen = {"name": look.intent, "confidence": 1.0}
         ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != look.intent]
         message.set("intent", chosen, add_to_output=True)

@@ -2,6 +2,8 @@
 Bot API stand-in playing Telegram and its users."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import func, select
 
@@ -124,9 +126,17 @@ def test_a_typed_request_to_delete_asks_then_erases_through_the_bot(user, e2e_se
     yes = next(b["callback_data"] for b in question.buttons if b["text"] == "Yes, delete it")
     done = user.press(yes)
     assert "deleted" in done[0].text
-    with engine_for(e2e_settings.database_url).connect() as connection:
-        rows = connection.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == str(user.chat_id))).scalars()
-        assert not any("grandma" in (row or "") for row in rows)
+    # The reply reaches Telegram before Rasa saves the turn (and erases): wait for the save.
+    rows: list = []
+    for _ in range(50):
+        with engine_for(e2e_settings.database_url).connect() as connection:
+            query = select(EVENTS.c.data).where(EVENTS.c.sender_id == str(user.chat_id))
+            rows = connection.execute(query).scalars().all()
+        if any("deleted this conversation" in (row or "") for row in rows):
+            break
+        time.sleep(0.2)
+    assert any("deleted this conversation" in (row or "") for row in rows)
+    assert not any("grandma" in (row or "") for row in rows)
 
 
 def test_a_crisis_message_gets_the_hotline_for_the_user_s_country_first(e2e_stack, e2e_standin, e2e_settings):

@@ -201,9 +201,16 @@ def test_an_exercise_answer_is_heard_then_deleting_erases_it_everywhere(phone, r
                             timeout=REPLY_TIMEOUT_MS)
     assert "biscuit" not in phone.locator(".dsw-log").inner_text()
     assert "biscuit" not in phone.evaluate("JSON.stringify(sessionStorage)")
-    with engine_for(stack_settings.database_url).connect() as connection:
-        stored = connection.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == sender)).scalars().all()
-    assert stored and not any("biscuit" in (row or "") for row in stored)
+    # The reply reaches the browser before Rasa saves the turn (and erases): wait for the save.
+    stored: list = []
+    for _ in range(50):
+        with engine_for(stack_settings.database_url).connect() as connection:
+            stored = connection.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == sender)).scalars().all()
+        if any("deleted this conversation" in (row or "") for row in stored):
+            break
+        phone.wait_for_timeout(200)
+    assert any("deleted this conversation" in (row or "") for row in stored)
+    assert not any("biscuit" in (row or "") for row in stored)
     assert phone.dialogs == [] and phone.errors == []
 
 
