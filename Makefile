@@ -38,6 +38,8 @@ bench: setup
 	@$(PY) bench/stack_latency.py
 	@$(PY) bench/safety_latency.py
 	@$(PY) bench/safety_sealed.py
+	@$(PY) bench/crisis_conversations.py
+	@$(PY) bench/conversations.py
 
 # Re-resolve requirements.in together with Rasa's own pins (needs uv: python3 -m pip install uv).
 lock:
