@@ -50,7 +50,7 @@ def _stress(text: str) -> Optional[str]:
 
 def _anxious(text: str) -> Optional[str]:
     word = reflection.feeling(text)
-    return f"It sounds like you're feeling {word}." if word else None
+    return f"It sounds like you're feeling {word}." if word else "It sounds like your mind won't settle."
 
 
 def _worried(text: str) -> Optional[str]:

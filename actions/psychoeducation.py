@@ -11,6 +11,7 @@ from actions.trackers import latest_intent
 
 from actions import content
 from actions.replies import button, evidence_line, reviewed, source_list, source_names
+from bot import reflection
 from bot.content import aspects
 from bot.content.store import ArticleRecord
 
@@ -70,10 +71,9 @@ def _answer_part(dispatcher: CollectingDispatcher, article: ArticleRecord, secti
         buttons=[_whole_article(article)])
 
 
-async def _current(tracker: Tracker, dispatcher: CollectingDispatcher,
-                   from_text: bool = False) -> Optional[ArticleRecord]:
-    """The article asked about: named in the message (when `from_text`), else the conversation's."""
-    topic = (aspects.topic_in(_text(tracker)) if from_text else None) or tracker.get_slot("topic")
+async def _current(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[ArticleRecord]:
+    """The article the conversation is about."""
+    topic = tracker.get_slot("topic")
     if not topic:
         dispatcher.utter_message(text=NO_TOPIC)
         return None
@@ -104,6 +104,10 @@ class ActionExplainTopic(Action):
             # Asked again: the opening they already read would not answer it; go on to the next part.
             return await ActionExplainMore().run(dispatcher, tracker, domain)
         overview = article.sections[0]
+        who = reflection.person(_text(tracker)) if topic == "supporting_someone" else None
+        if who:
+            dispatcher.utter_message(text=f"It sounds like you're worried about {who}, and it's good that "
+                                          "you're looking into how to help.")
         dispatcher.utter_message(text=f"{article.title}. {article.summary}")
         dispatcher.utter_message(
             text=f"{overview.body}\n\nSources: {source_names(article.sources)}. {reviewed(article.reviewed_on)}",
@@ -171,8 +175,10 @@ class ActionExplainEvidence(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        article = await _current(tracker, dispatcher, from_text=True)
+        topic, _ = aspects.answer_for("ask_evidence", _text(tracker), tracker.get_slot("topic"))
+        article = await content.article(topic) if topic else None
         if article is None:
+            dispatcher.utter_message(text=MISSING)
             return []
         section = article.section("evidence")
         lines = [f"{section.heading}. {section.body}"] if section else []

@@ -16,8 +16,11 @@ from typing import Optional
 
 from bot import words
 
-# Below this the classifier is guessing which exercise: offer the list instead of starting one.
+# Below this the classifier is guessing which exercise: offer it instead of starting it; a request
+# that names the exercise ("let's do the thought record") needs less.
 LAUNCH_CONFIDENCE = 0.6
+NAMED_LAUNCH_CONFIDENCE = 0.3
+STOP_WORDS = 8
 # A message this long that the classifier files under small talk or nothing is someone telling
 # how things are.
 VENT_WORDS = 40
@@ -25,6 +28,7 @@ SOFT_INTENTS = {"nlu_fallback", "mood_low", "mood_ok", "out_of_scope", "step_ans
                 "deny", "thank", "unsure", "inform_country", "bot_challenge"}
 # A message of at most this many words that names a country is the person saying where they are.
 PLACE_ONLY_WORDS = 3
+PLACE_SENTENCE_WORDS = 10   # "i live in toronto now, what number do i call", when nothing else fits
 PLACE_INTENTS = {"inform_country", "ask_helpline", "find_professional", "find_peer_support"}
 # A feeling the classifier ranks first with at least this confidence answers a message the
 # fallback took for being close to another intent.
@@ -51,6 +55,11 @@ _EXERCISE_NAMES = re.compile(
     r"self.?compassion|wind.?down|bedtime routine|sleep hygiene|behaviou?ral activation|reaching out|"
     r"reach out|relaxation)\b", re.IGNORECASE)
 SHORT_REQUEST = 4   # words: "breathing", "thought record please"
+# Asking to stop what is going on: "stop", "can we stop", "this isn't helping", "I'm done with this".
+_STOP = re.compile(
+    r"^\W*(stop|pause|quit|enough|cancel|end it here)\b|\b(can we|could we|let'?s|i want to|i wanna|please|pls)"
+    r"\s+(stop|quit|end this|pause|leave it)\b|\b(this|it)\s*(is|'?s)\s*(not|n'?t)\s*(helping|working)\b"
+    r"|^\W*not helping\W*$|\bi'?m done with (this|it)\b", re.IGNORECASE)
 _EXERCISE_WORDS = re.compile(r"\b(exercises?|breathing|grounding|techniques?|activit(y|ies)|coping skills?)\b",
                              re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+")
@@ -93,6 +102,13 @@ def asks_to_start(text: str) -> bool:
     return bool(_REQUEST.search(text)) or (len(text.split()) <= SHORT_REQUEST and bool(_EXERCISE_NAMES.search(text)))
 
 
+def _clear_launch(text: str, confidence: float) -> bool:
+    """A request to start that names the exercise is clear even when the classifier hesitates."""
+    if _REQUEST.search(text) and _EXERCISE_NAMES.search(text):
+        return confidence >= NAMED_LAUNCH_CONFIDENCE
+    return confidence >= LAUNCH_CONFIDENCE and asks_to_start(text)
+
+
 def second_look(text: str, intent: str, confidence: float,
                 ranking: tuple[tuple[str, float], ...] = (), country_named: bool = False) -> Optional[Look]:
     """The intent this message should have instead of the classifier's, or None to keep it.
@@ -100,7 +116,13 @@ def second_look(text: str, intent: str, confidence: float,
     the country extractor found a place in it."""
     if not text or text.startswith("/"):
         return None
-    if country_named and len(text.split()) <= PLACE_ONLY_WORDS and intent not in PLACE_INTENTS:
+    words_in = len(text.split())
+    # "weather in london" is out of scope, not a place to look up; "london" alone is a place.
+    place_only = words_in <= (PLACE_ONLY_WORDS if intent != "out_of_scope" else 1)
+    place_sentence = (words_in <= PLACE_SENTENCE_WORDS and intent != "out_of_scope"
+                      and (intent in SOFT_INTENTS or confidence < 0.6))
+    if country_named and intent not in PLACE_INTENTS and not intent.startswith("safety_") and (
+            place_only or place_sentence):
         # "egypt" after "are you safe right now?" names a place; it is not a "yes".
         return Look("inform_country")
     emoji = _emoji_kind(text)
@@ -110,7 +132,9 @@ def second_look(text: str, intent: str, confidence: float,
     launching = intent.startswith("exercise_") or intent == "ask_coping"
     if (launching or _EXERCISE_WORDS.search(text)) and _NEGATED_WANT.search(text):
         return Look("decline_exercise")
-    if intent.startswith("exercise_") and (confidence < LAUNCH_CONFIDENCE or not asks_to_start(text)):
+    if _STOP.search(text) and len(text.split()) <= STOP_WORDS and not intent.startswith("safety_"):
+        return Look("stop_exercise")
+    if intent.startswith("exercise_") and not _clear_launch(text, confidence):
         return Look("exercise_offer", offered=intent)
     if looks_like_gibberish(text):
         return Look("gibberish")

@@ -40,6 +40,8 @@ _FEELINGS = (
     "burned out", "overwhelmed", "stressed", "anxious", "panicky", "scared", "on edge", "sad", "down",
     "low", "hopeless", "stuck", "lost", "angry", "guilty", "ashamed", "broken", "worthless", "useless",
     "flat", "invisible", "left out", "heartbroken", "devastated", "miserable", "frustrated", "restless",
+    "depressed", "awful", "terrible", "horrible", "rubbish", "crap", "shit", "hollow", "heavy", "unhappy",
+    "upset", "teary", "weepy", "meh", "blah", "unmotivated", "worn out", "fed up", "sick of it", "rough",
 )
 _FEELING = re.compile(r"\b(" + "|".join(re.escape(f) for f in _FEELINGS) + r")\b", re.IGNORECASE)
 _SELF_LABEL = re.compile(

@@ -8,6 +8,12 @@ from bot.message_shape import looks_like_gibberish, second_look
 
 @pytest.mark.parametrize("text, intent, confidence, expected", [
     ("i cant sleep again", "exercise_sleep", 0.95, "exercise_offer"),
+    ("lets do the thought record thing", "exercise_thought_challenging", 0.45, None),
+    ("can we stop", "mood_low", 0.5, "stop_exercise"),
+    ("this isnt helping", "feeling_angry_at_bot", 0.7, "stop_exercise"),
+    ("nah im done with this", "deny", 0.6, "stop_exercise"),
+    ("i cant stop crying", "mood_low", 0.9, None),
+    ("therapy is not helping at all", "ask_psychotherapy", 0.7, None),
     ("i always mess everything up 90", "exercise_thought_challenging", 0.9, "exercise_offer"),
     ("can we do some breathing", "exercise_breathing", 0.9, None),
     ("thought record", "exercise_thought_challenging", 0.9, None),
@@ -45,6 +51,10 @@ def test_a_feeling_close_to_another_reading_is_answered_not_fallen_back_on():
 def test_a_country_on_its_own_is_where_the_person_is_not_a_yes():
     assert second_look("egypt", "affirm", 0.5, country_named=True).intent == "inform_country"
     assert second_look("uk helpline", "ask_helpline", 0.9, country_named=True) is None
+    assert second_look("whats the weather like in manchester today", "out_of_scope", 0.9,
+                       country_named=True) is None
+    assert second_look("i live in toronto now what do i call", "nlu_fallback", 0.3,
+                       country_named=True).intent == "inform_country"
     assert second_look("i moved to the uk last year and feel so alone", "feeling_lonely", 0.8,
                        country_named=True) is None
 

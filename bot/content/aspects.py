@@ -16,11 +16,11 @@ ASPECTS: dict[str, tuple[tuple[str, ...], Optional[str]]] = {
     "ask_interactions": (("interactions", "safety"), "antidepressants"),
     "ask_stopping": (("stopping", "safety"), "antidepressants"),
     "ask_missed_dose": (("missed_dose", "stopping"), "antidepressants"),
-    "ask_side_effects": (("side_effects",), None),
+    "ask_side_effects": (("side_effects",), "antidepressants"),
     "ask_cost": (("cost", "getting_it"), "psychotherapy"),
     "ask_how_given": (("how_given", "how_it_works"), None),
     "ask_who_for": (("who_for", "details"), None),
-    "ask_evidence": (("evidence",), None),
+    "ask_evidence": (("evidence",), "treatment_overview"),
 }
 
 # Words that name a topic, most specific first: "st john's wort with my sertraline" is about the

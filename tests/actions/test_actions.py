@@ -69,8 +69,11 @@ def test_more_at_the_end_of_an_article_lists_the_sources():
 def test_follow_up_without_a_topic_asks_which():
     messages, _ = run(ActionExplainMore(), tracker("ask_more"))
     assert "What would you like to know more about" in messages[0]["text"]
-    messages, _ = run(ActionExplainAspect(), tracker("ask_side_effects"))
+    messages, _ = run(ActionExplainAspect(), tracker("ask_who_for"))
     assert messages[0]["text"] == "Which treatment do you mean?"
+    # side effects asked with no treatment named or discussed: most such questions are about medicines
+    messages, _ = run(ActionExplainAspect(), tracker("ask_side_effects", text="does it make you put on weight"))
+    assert messages[0]["text"].startswith("Side effects")
 
 
 def answer_step(slots: dict, text: str, intent: str = "step_answer"):
