@@ -188,6 +188,7 @@ FEEDBACK = {
              "practice, and a different one might suit you better."),
     "better": "I'm glad it helped a little. You can come back to it any time you need it.",
 }
+QUOTED_WORDS = 8   # a short answer is given back before the reply
 FEEDBACK_BUTTONS = {
     "worse": [button("Just talk", "talk_to_me"), button("Find someone to talk to", "ask_helpline")],
     "same": [button("Another exercise", "ask_coping"), button("Just talk", "talk_to_me")],
@@ -212,5 +213,7 @@ class ActionExerciseFeedback(Action):
         feeling = tracker.get_slot("exercise_feeling")
         if feeling:
             went = how_it_went(str(feeling))
-            dispatcher.utter_message(text=FEEDBACK[went], buttons=FEEDBACK_BUTTONS[went])
+            said = str(feeling)
+            heard = f'You said: "{reflection.quote(said)}". ' if len(said.split()) <= QUOTED_WORDS else ""
+            dispatcher.utter_message(text=heard + FEEDBACK[went], buttons=FEEDBACK_BUTTONS[went])
         return [SlotSet("exercise_feeling", None)]

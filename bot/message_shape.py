@@ -57,9 +57,13 @@ _EXERCISE_NAMES = re.compile(
 SHORT_REQUEST = 4   # words: "breathing", "thought record please"
 # Asking to stop what is going on: "stop", "can we stop", "this isn't helping", "I'm done with this".
 _STOP = re.compile(
-    r"^\W*(stop|pause|quit|enough|cancel|end it here)\b|\b(can we|could we|let'?s|i want to|i wanna|please|pls)"
-    r"\s+(stop|quit|end this|pause|leave it)\b|\b(this|it)\s*(is|'?s)\s*(not|n'?t)\s*(helping|working)\b"
-    r"|^\W*not helping\W*$|\bi'?m done with (this|it)\b", re.IGNORECASE)
+    r"^\W*(stop|pause|quit|enough|cancel|end it here|skip (it|this)|no more|that'?s enough|leave it)\b|\b(can we|could we|can i|let'?s|lets|i want to|i wanna|i'?d like to|please|pls)\s+"
+    r"(stop|quit|end this|pause|leave it|skip)\b|\b(this|it|that)\s*(is|'?s)\s*(not|n'?t)\s*(helping|working)\b"
+    r"|^\W*not helping\W*$|\bi'?m done with (this|it)\b|\b(stop|quit)\s+(please|pls|now|this)\b", re.IGNORECASE)
+# Not wanting to go on with what is happening: "I don't wanna do this anymore", "not in the mood for this".
+_NOT_GOING_ON = re.compile(
+    r"\b(don'?t|do not|dont|not|no)\s+(really\s+)?(want|wanna|feel like)\s+(to\s+)?(do|doing|continue|carry on|"
+    r"keep going|go on)\b|\bnot in the mood\b", re.IGNORECASE)
 _EXERCISE_WORDS = re.compile(r"\b(exercises?|breathing|grounding|techniques?|activit(y|ies)|coping skills?)\b",
                              re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+")
@@ -130,7 +134,8 @@ def second_look(text: str, intent: str, confidence: float,
         better = {"distress": "feeling_distress", "angry": "feeling_angry_at_bot", "warm": "thank"}.get(emoji)
         return Look(better) if better else None
     launching = intent.startswith("exercise_") or intent == "ask_coping"
-    if (launching or _EXERCISE_WORDS.search(text)) and _NEGATED_WANT.search(text):
+    if ((launching or _EXERCISE_WORDS.search(text)) and _NEGATED_WANT.search(text)) or (
+            _NOT_GOING_ON.search(text) and len(text.split()) <= STOP_WORDS and not intent.startswith("safety_")):
         return Look("decline_exercise")
     if _STOP.search(text) and len(text.split()) <= STOP_WORDS and not intent.startswith("safety_"):
         return Look("stop_exercise")

@@ -130,4 +130,4 @@ def test_what_is_stored_gets_a_plain_answer(chat):
 def test_gibberish_and_out_of_scope_get_an_honest_short_reply(chat):
     assert "couldn't make sense" in chat.text("asdfghjkl")
     weather = chat.text("whats the weather in london tomorrow")
-    assert "outside what I can help with" in weather and "116 123" not in weather
+    assert "outside what I know about" in weather and "116 123" not in weather
