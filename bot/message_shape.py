@@ -34,8 +34,6 @@ PLACE_INTENTS = {"inform_country", "ask_helpline", "find_professional", "find_pe
 # fallback took for being close to another intent.
 FEELING_FLOOR = 0.2
 FEELINGS = {"worried_about_someone", "mood_low"}
-# Words rarer than this in spaCy's English frequency table (spacy-lookups-data) count as non-words.
-WORD_LOG_PROBABILITY = -17.6
 
 DISTRESS = set("😭😢😞😔😟😩😫🥺🙁😿💔😣😖😥😓😪🥲😰😨😱🫠🫥😶😕") | {"☹️", "☹"}
 WARM = set("🙂😊😀😃😄😁👍❤🥰😌🙏💙💜🧡💛💚🤗👌")
@@ -92,7 +90,7 @@ def looks_like_gibberish(text: str) -> bool:
     if not long_words:
         return False
     unknown = [w for w in long_words
-               if words.log_probability(w) <= WORD_LOG_PROBABILITY or re.search(r"(.)\1{3,}", w)]
+               if words.log_probability(w) <= words.KNOWN or re.search(r"(.)\1{3,}", w)]
     return len(unknown) / len(long_words) >= 0.6
 
 
