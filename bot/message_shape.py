@@ -55,7 +55,8 @@ _EXERCISE_NAMES = re.compile(
 SHORT_REQUEST = 4   # words: "breathing", "thought record please"
 # Asking to stop what is going on: "stop", "can we stop", "this isn't helping", "I'm done with this".
 _STOP = re.compile(
-    r"^\W*(stop|pause|quit|enough|cancel|end it here|skip (it|this)|no more|that'?s enough|leave it)\b|\b(can we|could we|can i|let'?s|lets|i want to|i wanna|i'?d like to|please|pls)\s+"
+    r"^\W*(stop|pause|quit|enough|cancel|end it here|skip (it|this)|no more|that'?s enough|leave it)\b"
+    r"|\b(can we|could we|can i|let'?s|lets|i want to|i wanna|i'?d like to|please|pls)\s+"
     r"(stop|quit|end this|pause|leave it|skip)\b|\b(this|it|that)\s*(is|'?s)\s*(not|n'?t)\s*(helping|working)\b"
     r"|^\W*not helping\W*$|\bi'?m done with (this|it)\b|\b(stop|quit)\s+(please|pls|now|this)\b", re.IGNORECASE)
 # Not wanting to go on with what is happening: "I don't wanna do this anymore", "not in the mood for this".
@@ -101,7 +102,8 @@ class Look:
 
 
 def asks_to_start(text: str) -> bool:
-    return bool(_REQUEST.search(text)) or (len(text.split()) <= SHORT_REQUEST and bool(_EXERCISE_NAMES.search(text)))
+    named_alone = len(text.split()) <= SHORT_REQUEST and bool(_EXERCISE_NAMES.search(text))
+    return bool(_REQUEST.search(text)) or named_alone
 
 
 def _clear_launch(text: str, confidence: float) -> bool:
@@ -115,35 +117,52 @@ def second_look(text: str, intent: str, confidence: float,
                 ranking: tuple[tuple[str, float], ...] = (), country_named: bool = False) -> Optional[Look]:
     """The intent this message should have instead of the classifier's, or None to keep it.
     `ranking` is the classifier's (intent, confidence) list, best first; `country_named` whether
-    the country extractor found a place in it."""
+    the country extractor found a place in it. Payloads ("/intent") are never second-guessed."""
     if not text or text.startswith("/"):
         return None
-    words_in = len(text.split())
-    # "weather in london" is out of scope, not a place to look up; "london" alone is a place.
-    place_only = words_in <= (PLACE_ONLY_WORDS if intent != "out_of_scope" else 1)
-    place_sentence = (words_in <= PLACE_SENTENCE_WORDS and intent != "out_of_scope"
+    return (_place(text, intent, confidence, country_named) or _emoji(text)
+            or _exercise(text, intent, confidence) or _shape(text, intent, confidence)
+            or _feeling_behind_fallback(intent, ranking))
+
+
+def _place(text: str, intent: str, confidence: float, country_named: bool) -> Optional[Look]:
+    """"egypt" after "are you safe right now?" names a place; it is not a "yes". But "weather in
+    london" is out of scope, not a place to look up."""
+    if not country_named or intent in PLACE_INTENTS or intent.startswith("safety_"):
+        return None
+    n = len(text.split())
+    place_only = n <= (PLACE_ONLY_WORDS if intent != "out_of_scope" else 1)
+    place_sentence = (n <= PLACE_SENTENCE_WORDS and intent != "out_of_scope"
                       and (intent in SOFT_INTENTS or confidence < 0.6))
-    if country_named and intent not in PLACE_INTENTS and not intent.startswith("safety_") and (
-            place_only or place_sentence):
-        # "egypt" after "are you safe right now?" names a place; it is not a "yes".
-        return Look("inform_country")
-    emoji = _emoji_kind(text)
-    if emoji:
-        better = {"distress": "feeling_distress", "angry": "feeling_angry_at_bot", "warm": "thank"}.get(emoji)
-        return Look(better) if better else None
+    return Look("inform_country") if place_only or place_sentence else None
+
+
+def _emoji(text: str) -> Optional[Look]:
+    kind = _emoji_kind(text)
+    better = {"distress": "feeling_distress", "angry": "feeling_angry_at_bot", "warm": "thank"}.get(kind or "")
+    return Look(better) if better else None
+
+
+def _exercise(text: str, intent: str, confidence: float) -> Optional[Look]:
+    """Refusing, stopping, and starting only on a clear request."""
+    short = len(text.split()) <= STOP_WORDS and not intent.startswith("safety_")
     launching = intent.startswith("exercise_") or intent == "ask_coping"
-    if ((launching or _EXERCISE_WORDS.search(text)) and _NEGATED_WANT.search(text)) or (
-            _NOT_GOING_ON.search(text) and len(text.split()) <= STOP_WORDS and not intent.startswith("safety_")):
+    refused = (launching or _EXERCISE_WORDS.search(text)) and _NEGATED_WANT.search(text)
+    if refused or (short and _NOT_GOING_ON.search(text)):
         return Look("decline_exercise")
-    if _STOP.search(text) and len(text.split()) <= STOP_WORDS and not intent.startswith("safety_"):
+    if short and _STOP.search(text):
         return Look("stop_exercise")
     if intent.startswith("exercise_") and not _clear_launch(text, confidence):
         return Look("exercise_offer", offered=intent)
+    return None
+
+
+def _shape(text: str, intent: str, confidence: float) -> Optional[Look]:
     if looks_like_gibberish(text):
         return Look("gibberish")
     if len(text.split()) >= VENT_WORDS and (intent in SOFT_INTENTS or confidence < 0.6):
         return Look("feeling_vent")
-    return _feeling_behind_fallback(intent, ranking)
+    return None
 
 
 def _feeling_behind_fallback(intent: str, ranking: tuple[tuple[str, float], ...]) -> Optional[Look]:
