@@ -97,8 +97,9 @@ class ActionExplainTopic(Action):
         # Only the part's own section: a fallback (details, getting it) would not answer it.
         aspect = aspects.aspect_in(_text(tracker))
         section = article.section(aspects.ASPECTS[aspect][0][0]) if aspect else None
+        section = section or aspects.best_section(article.sections, _text(tracker), article.title)
         if section is not None:
-            _answer_part(dispatcher, article, section, aspect)
+            _answer_part(dispatcher, article, section, aspect or "")
             return [SlotSet("topic", topic), SlotSet("topic_section", None)]
         if tracker.get_slot("topic") == topic and tracker.get_slot("topic_section") is not None:
             # Asked again: the opening they already read would not answer it; go on to the next part.
@@ -159,6 +160,7 @@ class ActionExplainAspect(Action):
             dispatcher.utter_message(text=MISSING)
             return []
         section = next((article.section(k) for k in keys if article.section(k)), None)
+        section = section or aspects.best_section(article.sections, _text(tracker), article.title)
         if section is None:
             dispatcher.utter_message(
                 text=f"I don't have a specific answer to that for {article.title.lower()}. A doctor or "

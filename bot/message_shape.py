@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
-from bot import words
+from bot import reflection, words
 
 # Below this the classifier is guessing which exercise: offer it instead of starting it; a request
 # that names the exercise ("let's do the thought record") needs less.
@@ -66,6 +66,17 @@ _NOT_GOING_ON = re.compile(
 _EXERCISE_WORDS = re.compile(r"\b(exercises?|breathing|grounding|techniques?|activit(y|ies)|coping skills?)\b",
                              re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+")
+# Asking to erase the conversation in words the classifier has not seen: "wipe my history",
+# "can you delete what i told you". "Forget what I said" alone is a retraction, not a deletion.
+_ERASE = re.compile(
+    r"\b(delete|erase|wipe|remove|clear)\b[^.?!]{0,40}?\b(chat|conversation|convo|messages?|history|data|"
+    r"everything|all of (it|this)|what i (said|wrote|told you|typed)|this)\b"
+    r"|\bforget\b[^.?!]{0,20}?\b(this chat|our chat|the chat|this conversation|our conversation|my messages|"
+    r"my data|everything i (said|wrote|told you))\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(don'?t|do not|dont|never|not)\b", re.IGNORECASE)
+# Someone else's state: "my son is so lonely, he never goes out" is a parent's worry, not loneliness.
+_THIRD_PERSON = re.compile(r"\b(he|she|they|his|her|him|them|hes|shes|theyre|he's|she's|they're)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(i|i'?m|im|me|myself|i'?ve|ive)\b", re.IGNORECASE)
 
 
 def _emoji_kind(text: str) -> Optional[str]:
@@ -120,9 +131,27 @@ def second_look(text: str, intent: str, confidence: float,
     the country extractor found a place in it. Payloads ("/intent") are never second-guessed."""
     if not text or text.startswith("/"):
         return None
-    return (_place(text, intent, confidence, country_named) or _emoji(text)
+    return (_place(text, intent, confidence, country_named) or _emoji(text) or _erase(text, intent)
             or _exercise(text, intent, confidence) or _shape(text, intent, confidence)
-            or _feeling_behind_fallback(intent, ranking))
+            or _someone_else(text, intent) or _feeling_behind_fallback(intent, ranking))
+
+
+def _erase(text: str, intent: str) -> Optional[Look]:
+    if intent in ("forget", "forget_confirmed") or intent.startswith("safety_"):
+        return None
+    match = _ERASE.search(text)
+    if not match or _NEGATION.search(text[:match.start()]):
+        return None
+    return Look("forget")
+
+
+def _someone_else(text: str, intent: str) -> Optional[Look]:
+    """A feeling described in someone else's name, by someone not speaking of themselves."""
+    if not (intent.startswith("feeling_") or intent == "mood_low") or intent == "feeling_angry_at_bot":
+        return None
+    if reflection.person(text) and _THIRD_PERSON.search(text) and not _FIRST_PERSON.search(text):
+        return Look("worried_about_someone")
+    return None
 
 
 def _place(text: str, intent: str, confidence: float, country_named: bool) -> Optional[Look]:

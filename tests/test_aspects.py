@@ -35,3 +35,14 @@ def test_the_conversation_and_the_default_fill_in_a_topic_the_question_does_not_
 ])
 def test_the_part_a_topic_question_asks_about(text, intent):
     assert aspects.aspect_in(text) == intent
+
+
+def test_a_part_with_no_intent_of_its_own_is_found_by_its_words():
+    from types import SimpleNamespace as Section
+
+    sections = [Section(heading="What they are", body="Medicines for depression."),
+                Section(heading="How long they take", body="They take two to four weeks to work."),
+                Section(heading="Side effects", body="Nausea and headaches are common at first.")]
+    assert aspects.best_section(sections, "how long does sertraline take to work", "Antidepressants").heading == \
+        "How long they take"
+    assert aspects.best_section(sections, "tell me about antidepressants", "Antidepressants") is None

@@ -65,6 +65,19 @@ def test_a_country_on_its_own_is_where_the_person_is_not_a_yes():
                        country_named=True) is None
 
 
+@pytest.mark.parametrize("text, intent, expected", [
+    ("can you wipe my history", "nlu_fallback", "forget"),
+    ("pls delete what i told you earlier", "ask_privacy", "forget"),
+    ("forget what i said, im fine", "retract", None),
+    ("dont delete anything", "deny", None),
+    ("my son is so lonely, he never leaves his room", "feeling_lonely", "worried_about_someone"),
+    ("my son moved out and i feel so lonely", "feeling_lonely", None),
+])
+def test_erasing_and_someone_elses_feelings(text, intent, expected):
+    look = second_look(text, intent, 0.8)
+    assert (look.intent if look else None) == expected
+
+
 def test_typos_and_slang_are_words_not_gibberish():
     assert not looks_like_gibberish("thats kinda sad lol")
     assert not looks_like_gibberish("ngl i feel rly bad")

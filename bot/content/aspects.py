@@ -86,3 +86,38 @@ def aspect_in(text: str) -> Optional[str]:
         if pattern.search(text or ""):
             return intent
     return None
+
+
+# A question whose part has no intent of its own ("how long does sertraline take to work?", "is it
+# addictive?") is matched against the article's section headings and bodies by the words it shares.
+_STOPWORDS = frozenset(
+    "a an and are as at be been but by can could do does doing for from get got had has have how i if in into is "
+    "it its it's just me my of on or so than that the their them then there these they this to too was we were "
+    "what when where which who why will with would you your im i'm ive i've dont don't cant can't about any some "
+    "really much many more most also ok okay please pls tell know like want need".split())
+_TOKEN = re.compile(r"[a-z']+")
+HEADING_WEIGHT = 3
+SEARCH_FLOOR = 3   # a heading word, or three body words
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _content_words(text: str) -> set[str]:
+    return {_stem(w) for w in _TOKEN.findall((text or "").lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+def best_section(sections, question: str, topic_words: str = "") -> Optional[object]:
+    """The section (not the overview) sharing most words with the question, or None below the floor.
+    `topic_words` (the article's title) are left out: they name the article, not the part."""
+    asked = _content_words(question) - _content_words(topic_words)
+    scored = []
+    for section in sections[1:]:
+        score = HEADING_WEIGHT * len(asked & _content_words(section.heading)) + len(asked & _content_words(section.body))
+        scored.append((score, section))
+    best = max(scored, key=lambda pair: pair[0], default=(0, None))
+    return best[1] if best[0] >= SEARCH_FLOOR else None

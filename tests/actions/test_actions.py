@@ -156,6 +156,8 @@ def test_questions_get_the_part_asked():
     # a topic question whose words ask for one part gets that part, not the opening again
     messages, _ = run(ActionExplainTopic(), tracker("ask_antidepressants", text="can i drink on sertraline"))
     assert messages[0]["text"].startswith("Alcohol") and "All about" in messages[0]["buttons"][0]["title"]
+    messages, _ = run(ActionExplainTopic(), tracker("ask_antidepressants", text="how long does sertraline take to work"))
+    assert messages[0]["text"].startswith("How long they take")
 
 
 def test_the_same_topic_asked_again_goes_on_instead_of_repeating_the_opening():
