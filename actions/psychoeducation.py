@@ -64,6 +64,12 @@ def _whole_article(article: ArticleRecord) -> dict:
     return button(f"All about {article.title.lower()}", INTENT_BY_TOPIC.get(article.topic, "ask_more"))
 
 
+def _part(article: ArticleRecord, keys, question: str):
+    """The first of `keys` the article has, else the section the question's words point to."""
+    keyed = next((article.section(k) for k in keys if article.section(k)), None)
+    return keyed or aspects.best_section(article.sections, question, article.title)
+
+
 def _answer_part(dispatcher: CollectingDispatcher, article: ArticleRecord, section, intent: str) -> None:
     caution = f"\n\n{MEDICINE_CAUTION}" if intent in MEDICINE_QUESTIONS else ""
     dispatcher.utter_message(
@@ -96,8 +102,7 @@ class ActionExplainTopic(Action):
             return []
         # Only the part's own section: a fallback (details, getting it) would not answer it.
         aspect = aspects.aspect_in(_text(tracker))
-        section = article.section(aspects.ASPECTS[aspect][0][0]) if aspect else None
-        section = section or aspects.best_section(article.sections, _text(tracker), article.title)
+        section = _part(article, aspects.ASPECTS[aspect][0][:1] if aspect else (), _text(tracker))
         if section is not None:
             _answer_part(dispatcher, article, section, aspect or "")
             return [SlotSet("topic", topic), SlotSet("topic_section", None)]
@@ -159,8 +164,7 @@ class ActionExplainAspect(Action):
         if article is None:
             dispatcher.utter_message(text=MISSING)
             return []
-        section = next((article.section(k) for k in keys if article.section(k)), None)
-        section = section or aspects.best_section(article.sections, _text(tracker), article.title)
+        section = _part(article, keys, _text(tracker))
         if section is None:
             dispatcher.utter_message(
                 text=f"I don't have a specific answer to that for {article.title.lower()}. A doctor or "

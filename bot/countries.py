@@ -70,41 +70,40 @@ class CountryFinder:
 
     def in_text(self, text: str) -> Optional[str]:
         """The ISO code of the last country named in the text (a country before a city), if any."""
-        words = list(_WORD.finditer(text))
-        found = [m for m in self._matches(text, words) if self._counts(text, words, m)]
+        tokens = list(_WORD.finditer(text))
+        lowered = [t.group().lower() for t in tokens]
+        found = [m for m in self._matches(text, tokens, lowered) if self._counts(text, lowered, m)]
         countries = [m for m in found if m.kind != "city"]
         chosen = (countries or found)[-1] if found else None
         return chosen.code if chosen else None
 
-    def _matches(self, text: str, words: list) -> list[_Match]:
+    def _matches(self, text: str, tokens: list, lowered: list[str]) -> list[_Match]:
         found, i = [], 0
-        lowered = [w.group().lower() for w in words]
-        while i < len(words):
-            match = self._longest_at(text, words, lowered, i)
+        while i < len(tokens):
+            match = self._longest_at(text, tokens, lowered, i)
             if match:
                 found.append(match)
             i = match.end if match else i + 1
         return found
 
-    def _longest_at(self, text: str, words: list, lowered: list[str], i: int) -> Optional[_Match]:
-        for n in range(min(LONGEST_NAME, len(words) - i), 0, -1):
+    def _longest_at(self, text: str, tokens: list, lowered: list[str], i: int) -> Optional[_Match]:
+        for n in range(min(LONGEST_NAME, len(tokens) - i), 0, -1):
             key = " ".join(lowered[i:i + n])
             for kind in ("country", "code", "city"):
                 code = self._names[kind].get(key)
                 if code and (kind != "code" or n == 1):
-                    return _Match(kind, code, i, i + n, text[words[i].start():words[i + n - 1].end()])
+                    return _Match(kind, code, i, i + n, text[tokens[i].start():tokens[i + n - 1].end()])
         return None
 
     @staticmethod
-    def _counts(text: str, words: list, match: _Match) -> bool:
-        lowered = [w.group().lower() for w in words]
+    def _counts(text: str, lowered: list[str], match: _Match) -> bool:
         before = lowered[match.start - 1] if match.start > 0 else ""
         in_place = before in PLACE_WORDS or (before == "the" and match.start > 1 and
                                              lowered[match.start - 2] in PLACE_WORDS)
-        short = len(words) <= SHORT_MESSAGE
+        short = len(lowered) <= SHORT_MESSAGE
         name = match.text.lower()
         if match.kind == "city":
-            alone = len(words) - (match.end - match.start) <= 2
+            alone = len(lowered) - (match.end - match.start) <= 2
             return in_place if name in places.WORD_CITIES else in_place or alone
         if len(name) <= 2 and name.isalpha():
             capitals = match.text.isupper() and not text.isupper()

@@ -25,3 +25,8 @@ def _table() -> dict[str, float]:
 def log_probability(word: str) -> float:
     """The word's log probability in English text; UNKNOWN for words rarer than KNOWN."""
     return _table().get(word.lower(), UNKNOWN)
+
+
+def preload() -> None:
+    """Loads the table now (about a second) rather than on the first message that needs it."""
+    _table()

@@ -3,6 +3,7 @@ says more than its words (emoji only, not words, a long vent, an unclear or refu
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -13,7 +14,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import words
 from bot.message_shape import second_look
+
+logger = logging.getLogger(__name__)
 
 _SOURCE = Path(__file__).resolve().parent.parent / "message_shape.py"
 
@@ -23,6 +27,8 @@ class MessageShape(GraphComponent):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "MessageShape":
+        # The word table takes about a second to load: at start-up, not on someone's first message.
+        words.preload()
         return cls()
 
     @classmethod
@@ -39,8 +45,12 @@ class MessageShape(GraphComponent):
             ranking = tuple((r.get("name") or "", float(r.get("confidence") or 0.0))
                             for r in message.get("intent_ranking") or [])
             named = any(e.get("entity") == "country" for e in message.get("entities") or [])
-            look = second_look(message.get("text") or "", intent.get("name") or "",
-                               float(intent.get("confidence") or 0.0), ranking, named)
+            try:
+                look = second_look(message.get("text") or "", intent.get("name") or "",
+                                   float(intent.get("confidence") or 0.0), ranking, named)
+            except Exception as error:  # noqa: BLE001 - a second look must never stop the safety screen after it
+                logger.error("message shape failed, the classifier's intent stands: %s", type(error).__name__)
+                continue
             if look:
                 self._set(message, look)
         return messages
