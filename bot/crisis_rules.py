@@ -57,6 +57,8 @@ ANSWERS: dict[str, list[str]] = {
     "safety_harm_others": ["utter_harm_others", "utter_crisis_line_reminder"],
     "exercise_grounding": ["utter_crisis_grounding"],
     "language_unsupported": ["utter_english_only", "utter_crisis_line_reminder"],
+    # A message too long to read (bot/channels/inbound.py): ask for shorter parts, give the line.
+    "message_too_long": ["utter_message_too_long", "utter_crisis_line_reminder"],
     "nlu_fallback": STAY,
 }
 # Intents with which a person leaves crisis mode: the reply carries the line, the form ends.
@@ -69,7 +71,8 @@ LEAVING: dict[str, list[str]] = {
 # The check-in and the worry about someone else take almost any answer (domain/crisis.yml); these
 # are the messages they leave to rules. Risk of one's own is answered by data/rules/safety.yml.
 SHORT_FORMS = ("checkin_form", "someone_form")
-SHORT_FORM_ANSWERS: dict[str, list[str]] = {"language_unsupported": ANSWERS["language_unsupported"]}
+SHORT_FORM_ANSWERS: dict[str, list[str]] = {name: ANSWERS[name]
+                                            for name in ("language_unsupported", "message_too_long")}
 # Intents that always fill crisis_safe (the question both forms ask first), so neither form rejects them.
 ALWAYS_ANSWERS = {"crisis_safe_now", "affirm"}
 CRISIS_FORMS = ("crisis_form", "unsafe_form")

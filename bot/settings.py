@@ -50,6 +50,21 @@ class Settings:
     telegram_secret_token: str = ""
     telegram_webhook_url: str = ""
     telegram_api_url: str = "https://api.telegram.org"
+    # REST channel: required as "Authorization: Bearer <token>" when set; must be set when the Rasa
+    # server listens beyond loopback (check_exposure refuses to start otherwise).
+    rest_token: str = ""
+    # The action server: only the Rasa server may call it (a token the launcher makes per start).
+    action_host: str = "127.0.0.1"
+    action_token: str = ""
+    # Messages taken in per minute, per conversation and per client address (loopback exempt), and how
+    # many of one conversation's messages may wait while it is being answered.
+    rate_limit_per_conversation: int = 30
+    rate_limit_per_address: int = 300
+    max_waiting_messages: int = 5
+    # Retention (python -m bot.cli retention): unflagged conversations are deleted this many days after
+    # their last message; flagged ones this many days after staff resolve them.
+    retention_days: int = 30
+    flagged_retention_days: int = 90
 
     @property
     def action_endpoint_url(self) -> str:
@@ -76,4 +91,24 @@ def load() -> Settings:
         telegram_secret_token=env.get("TELEGRAM_SECRET_TOKEN", "").strip(),
         telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", "").strip(),
         telegram_api_url=(env.get("TELEGRAM_API_URL") or "https://api.telegram.org").strip().rstrip("/"),
+        rest_token=env.get("REST_TOKEN", "").strip(),
+        action_host=env.get("ACTION_HOST", "127.0.0.1"),
+        action_token=env.get("ACTION_TOKEN", "").strip(),
+        rate_limit_per_conversation=_int("RATE_LIMIT_PER_CONVERSATION", 30),
+        rate_limit_per_address=_int("RATE_LIMIT_PER_ADDRESS", 300),
+        max_waiting_messages=_int("MAX_WAITING_MESSAGES", 5),
+        retention_days=_int("RETENTION_DAYS", 30),
+        flagged_retention_days=_int("FLAGGED_RETENTION_DAYS", 90),
     )
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def check_exposure(settings: Settings) -> None:
+    """Refuses settings that would put a conversation within reach of anyone on the network."""
+    if settings.rasa_host not in LOOPBACK_HOSTS and not settings.rest_token:
+        raise SystemExit(f"RASA_HOST={settings.rasa_host} listens beyond this machine: set REST_TOKEN so "
+                         "the REST channel is not open to anyone who can reach it")
+    if settings.action_host not in LOOPBACK_HOSTS and not settings.action_token:
+        raise SystemExit(f"ACTION_HOST={settings.action_host} listens beyond this machine: set ACTION_TOKEN")

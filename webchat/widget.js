@@ -218,6 +218,7 @@
     this.outbox = this.store.get("outbox", []);
     this.country = this.store.get("country", null);
     this.helplines = this.store.get("helplines", FALLBACK_HELPLINES);
+    this.helplinesWaiting = [];  // run once the crisis lines are fetched (or could not be)
     this.initPayload = data.initPayload == null ? "/greet" : data.initPayload;
     this.socket = null;
     this.ready = false;
@@ -361,7 +362,8 @@
 
   Widget.prototype.fetchHelplines = function () {
     var self = this;
-    if (!window.fetch) return;
+    if (!window.fetch) return this.helplinesSettled();
+    setTimeout(function () { self.helplinesSettled(); }, 3000);  // a slow fetch never holds the chat
     fetch(base + "/helplines.json", { credentials: "omit" })
       .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
       .then(function (json) {
@@ -370,7 +372,19 @@
         self.store.set("helplines", json);
         self.renderCrisis();
       })
-      .catch(function () { /* keep the stored or built-in line */ });
+      .catch(function () { /* keep the stored or built-in line */ })
+      .then(function () { self.helplinesSettled(); });
+  };
+
+  Widget.prototype.helplinesSettled = function () {
+    var waiting = this.helplinesWaiting;
+    this.helplinesWaiting = null;
+    (waiting || []).forEach(function (fn) { fn(); });
+  };
+
+  /** Runs `fn` once the crisis lines are known, so the greeting carries the country they show. */
+  Widget.prototype.whenHelplines = function (fn) {
+    if (this.helplinesWaiting) this.helplinesWaiting.push(fn); else fn();
   };
 
   Widget.prototype.currentCountry = function () {
@@ -612,6 +626,12 @@
           self.retryTimer = setTimeout(function () { self.flush(); }, 3000);
           return;
         }
+        if (ack && ack.ok === false && ack.error === "busy") {  // still answering: send it again soon
+          self.showTyping(false);
+          clearTimeout(self.retryTimer);
+          self.retryTimer = setTimeout(function () { self.flush(); }, 2000);
+          return;
+        }
         if (ack && ack.ok === false && ack.error === "no_session") {
           self.showTyping(false);
           self.ready = false;
@@ -621,7 +641,8 @@
         self.outbox.shift();
         if (ack && ack.ok === false) {
           self.showTyping(false);
-          self.updateEntry(item.id, { state: "failed", reason: ack.error === "too_long" ? "it is too long" : "" });
+          var reasons = { too_long: "it is too long", rate_limited: "too many messages at once" };
+          self.updateEntry(item.id, { state: "failed", reason: reasons[ack.error] || "" });
         } else if (!item.hidden) {
           self.updateEntry(item.id, { state: "sent" });
         }
@@ -706,11 +727,17 @@
     if (this.socket) this.socket.emit("session_request", { session_id: this.token || null });
   };
 
+  /** The conversation a session token names (the token also carries its expiry, renewed often). */
+  function sessionOf(token) {
+    return typeof token === "string" ? token.split(".")[0] : null;
+  }
+
   Widget.prototype.onSession = function (payload) {
     var token = typeof payload === "string" ? payload : payload && payload.session_id;
     if (!token) return;
-    if (token !== this.token) {
-      // A new conversation: the server does not know the old one (or there was none).
+    if (sessionOf(token) !== sessionOf(this.token)) {
+      // A new conversation: the server does not know the old one (or there was none). The same
+      // conversation comes back with a renewed token: that keeps the transcript.
       var pending = {};
       this.outbox.forEach(function (m) { pending[m.id] = true; });
       this.entries = this.entries.filter(function (e) { return pending[e.id]; });
@@ -722,9 +749,14 @@
     this.save();
     var self = this;
     this.entries.forEach(function (e) { if (e.state === "pending") self.updateEntry(e.id, { state: "sending" }); });
-    if (!this.entries.length && !this.outbox.length && this.initPayload && this.store.get("greeted", null) !== token) {
-      this.store.set("greeted", token);
-      this.outbox.push({ id: uid(), message: this.greeting(), hidden: true });
+    if (!this.entries.length && !this.outbox.length && this.initPayload && this.store.get("greeted", null) !== sessionOf(token)) {
+      this.store.set("greeted", sessionOf(token));
+      this.whenHelplines(function () {
+        // First in line, unless something typed meanwhile is already on its way.
+        self.outbox.splice(self.sending ? 1 : 0, 0, { id: uid(), message: self.greeting(), hidden: true });
+        self.save();
+        self.flush();
+      });
     }
     this.flush();
   };

@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import settings as settings_module
+from bot.channels import inbound, limits
 from bot.channels import webchat_assets as assets
 from bot.channels.webchat_sessions import SessionSigner, webchat_secret
 
@@ -43,7 +44,7 @@ SESSION_REQUEST, SESSION_CONFIRM = "session_request", "session_confirm"
 # stops then, however many messages the answer had.
 BOT_DONE = "bot_done"
 SOCKETIO_PATH = "/webchat/socket.io"
-MAX_MESSAGE_CHARS = 5000
+MAX_MESSAGE_CHARS = inbound.MAX_MESSAGE_CHARS
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$")
 _TIME_ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,3}$")
 
@@ -72,6 +73,13 @@ def _metadata(raw: Any) -> Dict[Text, Text]:
     if isinstance(zone, str) and len(zone) <= 64 and _TIME_ZONE.match(zone):
         metadata["time_zone"] = zone
     return metadata
+
+
+def environ_address(environ: Dict) -> Optional[str]:
+    """The client's address as Sanic saw it (the proxy's, behind a reverse proxy); engine.io's own
+    REMOTE_ADDR is always 127.0.0.1 under Sanic."""
+    request = environ.get("sanic.request")
+    return getattr(request, "ip", None) or None
 
 
 class WebChatOutput(SocketIOOutput):
@@ -130,6 +138,7 @@ class WebChatInput(SocketIOInput):
             *(o.rstrip("/") for o in self.settings.webchat_allowed_origins),
             *own_origins(self.settings.rasa_host, self.settings.rasa_port)]))
         self._tasks: Set[asyncio.Task] = set()
+        self.gate = limits.gate_from(self.settings)
 
     def url_prefix(self) -> Text:
         # Rasa mounts channels under /webhooks/; an absolute prefix puts the page at /webchat.
@@ -201,6 +210,7 @@ class WebChatInput(SocketIOInput):
             if not self.origin_allowed(environ.get("HTTP_ORIGIN")):
                 logger.info("web chat: refused a connection from origin %s", environ.get("HTTP_ORIGIN"))
                 return False
+            await sio.save_session(sid, {"address": environ_address(environ)})
             return True
 
         @sio.on(SESSION_REQUEST)
@@ -209,38 +219,46 @@ class WebChatInput(SocketIOInput):
             session = self.signer.verify(offered) if offered else None
             if offered and session is None:
                 logger.info("web chat: refused a session id this server did not issue")
-            session = session or self.signer.issue()
-            previous = (await sio.get_session(sid)).get("sender_id")
+            session = self.signer.renew(session) if session else self.signer.issue()
+            state = await sio.get_session(sid)
+            previous = state.get("sender_id")
             if previous and previous != session.sender_id:
                 await _maybe_await(sio.leave_room(sid, previous))
-            await sio.save_session(sid, {"sender_id": session.sender_id})
+            await sio.save_session(sid, {**state, "sender_id": session.sender_id})
             await _maybe_await(sio.enter_room(sid, session.sender_id))
             await sio.emit(SESSION_CONFIRM, session.token, room=sid)
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: Text, data: Any = None) -> Dict[Text, Any]:
             # The conversation is the one this socket was given, whatever session id the data names.
-            sender_id = (await sio.get_session(sid)).get("sender_id")
+            state = await sio.get_session(sid)
+            sender_id = state.get("sender_id")
             if not sender_id:
                 return {"ok": False, "error": "no_session"}
-            text = data.get("message") if isinstance(data, dict) else None
-            if not isinstance(text, str) or not text.strip():
+            prepared = inbound.prepare(data.get("message") if isinstance(data, dict) else None)
+            if prepared is None:
                 return {"ok": False, "error": "empty"}
-            if len(text) > MAX_MESSAGE_CHARS:
-                return {"ok": False, "error": "too_long"}
-            message = UserMessage(text, WebChatOutput(sio, self.bot_message_evt), sender_id,
+            refusal = self.gate.admit(sender_id, state.get("address"))
+            if refusal == limits.BUSY:  # the widget keeps it queued and sends it again shortly
+                return {"ok": False, "error": "busy"}
+            if refusal:  # shown as not sent, with this reply saying why
+                await sio.emit(self.bot_message_evt, {"text": refusal}, room=sid)
+                return {"ok": False, "error": "rate_limited"}
+            message = UserMessage(prepared.text, WebChatOutput(sio, self.bot_message_evt), sender_id,
                                   input_channel=self.name(),
                                   metadata=_metadata(data.get(self.metadata_key)))
-            # Acknowledge receipt now; the reply follows as bot_uttered events.
+            # Acknowledge receipt now; the reply follows as bot_uttered events. A message too long to
+            # read is still answered (asking for shorter parts, with the crisis line).
             task = asyncio.ensure_future(self._answer(sio, message, on_new_message))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-            return {"ok": True}
+            return {"ok": False, "error": "too_long"} if prepared.too_long else {"ok": True}
 
     async def _answer(self, sio: AsyncServer, message: UserMessage,
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         try:
-            await on_new_message(message)
+            async with self.gate.turn(message.sender_id):
+                await on_new_message(message)
         except Exception:  # noqa: BLE001 - logged without the message text, which is health data
             logger.exception("web chat: handling a message for %s failed", message.sender_id)
         finally:

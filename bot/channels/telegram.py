@@ -27,7 +27,8 @@ from sanic.response import HTTPResponse
 from bot import settings as settings_module
 from bot.channels.telegram_api import TelegramAPIError, TelegramClient
 from bot.channels.telegram_format import ButtonPayloads, inline_keyboard, split_text
-from bot.channels.telegram_updates import ALLOWED_UPDATES, CHANNEL, SECRET_HEADER, UpdateHandler
+from bot.channels import limits
+from bot.channels.telegram_updates import ALLOWED_UPDATES, CHANNEL, SECRET_HEADER, UpdateHandler, chat_of
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class TelegramOutput(OutputChannel):
 
     async def _send(self, recipient_id: Text, text: Text,
                     reply_markup: Optional[Dict[str, Any]] = None) -> None:
+        recipient_id = chat_of(recipient_id)
         chunks = split_text(text)
         if not chunks and reply_markup:
             chunks = ["Please choose:"]
@@ -187,7 +189,8 @@ class TelegramInput(InputChannel):
         from bot.erasure import erase_conversation
 
         erase = functools.partial(erase_conversation, self.config.database_url)
-        handler = UpdateHandler(self.config.secret_token, self.output, on_new_message, erase)
+        handler = UpdateHandler(self.config.secret_token, self.output, on_new_message, erase,
+                                limits.gate_from(settings_module.load()))
         blueprint = Blueprint("bot_telegram_webhook", __name__)
 
         @blueprint.listener("after_server_start")

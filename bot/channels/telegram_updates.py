@@ -16,12 +16,14 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.telegram_format import CHANNEL_PREFIX, channel_keyboard, parse_command
+from bot.channels import inbound, limits
 from bot.countries import with_country_hint
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CHANNEL = "telegram"
+_PREFIX = CHANNEL + ":"
 # The update kinds the webhook asks for; Telegram leaves out the rest.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
@@ -76,6 +78,16 @@ class RecentIds:
         return True
 
 
+def conversation_id(chat_id: str) -> str:
+    """A Telegram chat's conversation id: namespaced, so no other channel's caller can name it."""
+    return _PREFIX + chat_id
+
+
+def chat_of(recipient_id: str) -> str:
+    """The chat id Telegram knows, from a conversation id (or a bare chat id)."""
+    return recipient_id[len(_PREFIX):] if recipient_id.startswith(_PREFIX) else recipient_id
+
+
 def _chat_id(message: Any) -> Optional[str]:
     chat = message.get("chat") if isinstance(message, dict) else None
     if isinstance(chat, dict) and chat.get("id") is not None:
@@ -103,12 +115,13 @@ class UpdateHandler:
 
     def __init__(self, secret_token: str, output: Any,
                  on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                 erase: Callable[[str], int]) -> None:
+                 erase: Callable[[str], int], gate: Optional[limits.Gate] = None) -> None:
         if not secret_token:
             raise ValueError("a Telegram webhook without a secret token would accept forged updates")
         self._secret = secret_token.encode("utf-8")
         self.output, self.on_new_message, self.erase = output, on_new_message, erase
         self.recent = RecentIds()
+        self.gate = gate or limits.Gate(30, 0, 5)
 
     def authentic(self, header: Optional[str]) -> bool:
         return header is not None and hmac.compare_digest(header.encode("utf-8"), self._secret)
@@ -199,7 +212,8 @@ class UpdateHandler:
             await self.reply(chat_id, FORGET_KEPT)
         elif action == FORGET_YES:
             try:
-                removed = await asyncio.get_running_loop().run_in_executor(None, self.erase, chat_id)
+                removed = await asyncio.get_running_loop().run_in_executor(
+                    None, self.erase, conversation_id(chat_id))
             except Exception:
                 logger.exception("Telegram: erasing a conversation failed")
                 await self.reply(chat_id, FORGET_FAILED)
@@ -210,10 +224,18 @@ class UpdateHandler:
             await self.reply(chat_id, EXPIRED_BUTTON)
 
     async def to_rasa(self, chat_id: str, text: str, metadata: Dict[str, Any]) -> None:
-        text = with_country_hint(text, metadata)
-        message = UserMessage(text, self.output, chat_id, input_channel=CHANNEL, metadata=metadata)
+        prepared = inbound.prepare(with_country_hint(text, metadata))
+        if prepared is None:
+            return
+        sender_id = conversation_id(chat_id)
+        refusal = self.gate.admit(sender_id)
+        if refusal:
+            await self.reply(chat_id, refusal)
+            return
+        message = UserMessage(prepared.text, self.output, sender_id, input_channel=CHANNEL, metadata=metadata)
         try:
-            await self.on_new_message(message)
+            async with self.gate.turn(sender_id):
+                await self.on_new_message(message)
         except Exception:
             logger.exception("Telegram: Rasa could not handle a message")
             await self.reply(chat_id, SOMETHING_WENT_WRONG)

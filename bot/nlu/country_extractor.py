@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -21,6 +22,9 @@ _SOURCES = [Path(__file__).resolve().parent.parent / name for name in ("countrie
 
 def _helplines_file(config: Dict[Text, Any]) -> Path:
     return Path(config.get("helplines_file") or settings.load().helplines_file)
+
+
+logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -50,16 +54,23 @@ class CountryExtractor(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            entities = []
-            stated = self.finder.stated(message.get("text") or "")
-            if stated:
-                entities.append(self._entity("country", stated))
-            hint = self.finder.from_metadata(message.get("metadata"))
-            if hint:
-                entities.append(self._entity("country_hint", hint))
-            if entities:
-                message.set("entities", message.get("entities", []) + entities, add_to_output=True)
+            try:
+                self._add_countries(message)
+            except Exception as error:  # noqa: BLE001 - no country found; the safety screen still runs
+                logger.error("country extractor failed on a message (%s); no country taken from it",
+                             type(error).__name__)
         return messages
+
+    def _add_countries(self, message: Message) -> None:
+        entities = []
+        stated = self.finder.stated(message.get("text") or "")
+        if stated:
+            entities.append(self._entity("country", stated))
+        hint = self.finder.from_metadata(message.get("metadata"))
+        if hint:
+            entities.append(self._entity("country_hint", hint))
+        if entities:
+            message.set("entities", message.get("entities", []) + entities, add_to_output=True)
 
     def _entity(self, name: str, value: str) -> Dict[Text, Any]:
         return {"entity": name, "value": value, "confidence": 1.0, "extractor": self.__class__.__name__}

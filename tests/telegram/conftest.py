@@ -93,7 +93,8 @@ class FakeRasa:
     longer than Telegram's 64 bytes; "boom" -> raises; anything else -> "You said: <text>".
     """
 
-    LONG_PAYLOAD = '/inform_country{"country": "United Kingdom of Great Britain and Northern Ireland"}'
+    # Longer than Telegram's 64-byte callback data, and still a payload the channels pass as one.
+    LONG_PAYLOAD = '/exercise_behavioural_activation{"country": "GB", "country_hint": "GB"}'
 
     def __init__(self) -> None:
         self.messages: List[Any] = []

@@ -31,7 +31,7 @@ def test_a_text_message_reaches_rasa_with_the_language_code_and_the_reply_reache
     answer = standin.deliver(standin.text_update(chat, "I feel low today", language_code="en-GB"))
     assert answer.status_code == 200
     [message] = telegram.rasa.messages
-    assert message.text == "I feel low today" and message.sender_id == str(chat)
+    assert message.text == "I feel low today" and message.sender_id == f"telegram:{chat}"
     assert message.input_channel == "telegram"
     assert message.metadata == {"channel": "telegram", "language_code": "en-GB"}
     [reply] = standin.messages_to(chat)
@@ -134,7 +134,7 @@ def test_a_button_press_is_answered_and_sent_to_rasa_as_the_user_s_message(stand
     assert standin.answered_callbacks == [update["callback_query"]["id"]]
     [message] = telegram.rasa.messages
     # a payload skips NLU, so the country hint from the language travels in the payload itself
-    assert (message.text, message.sender_id) == ('/affirm{"country_hint": "AU"}', str(chat))
+    assert (message.text, message.sender_id) == ('/affirm{"country_hint": "AU"}', f"telegram:{chat}")
     assert message.metadata == {"channel": "telegram", "language_code": "en-AU"}
 
 
@@ -178,9 +178,10 @@ def test_when_rasa_fails_the_user_still_gets_an_answer_and_telegram_a_200(standi
     assert [m.text for m in standin.messages_to(chat)] == [texts.SOMETHING_WENT_WRONG]
 
 
-def _events(url: str, sender: str) -> int:
+def _events(url: str, chat: str) -> int:
     with engine_for(url).connect() as connection:
-        return connection.execute(select(func.count()).where(EVENTS.c.sender_id == sender)).scalar()
+        query = select(func.count()).where(EVENTS.c.sender_id == f"telegram:{chat}")
+        return connection.execute(query).scalar()
 
 
 @pytest.fixture
@@ -191,7 +192,7 @@ def conversations(telegram):
     chat, other = str(new_chat_id()), str(new_chat_id())
     with engine.begin() as connection:
         for sender in (chat, other, chat):
-            connection.execute(insert(EVENTS).values(sender_id=sender, type_name="user", timestamp=1.0,
+            connection.execute(insert(EVENTS).values(sender_id=f"telegram:{sender}", type_name="user", timestamp=1.0,
                                                      data=json.dumps({"text": "something private"})))
     return chat, other
 

@@ -50,9 +50,9 @@ class EchoServer:
     """The real WebChatInput in a small Sanic app whose bot echoes; stoppable and restartable."""
 
     def __init__(self, port: int, log: Path, secret: str = SECRET, async_rooms: bool = False,
-                 allowed: tuple = (ALLOWED_ORIGIN,)) -> None:
+                 allowed: tuple = (ALLOWED_ORIGIN,), extra_env: Optional[dict] = None) -> None:
         self.port, self.log, self.secret, self.async_rooms = port, log, secret, async_rooms
-        self.allowed = allowed
+        self.allowed, self.extra_env = allowed, extra_env or {}
         self.process: Optional[subprocess.Popen] = None
 
     @property
@@ -62,7 +62,8 @@ class EchoServer:
     def start(self) -> "EchoServer":
         env = dict(os.environ, PYTHONPATH=str(ROOT), WEBCHAT_SECRET=self.secret,
                    WEBCHAT_ALLOWED_ORIGINS=",".join(self.allowed), RASA_TELEMETRY_ENABLED="false",
-                   ECHO_ASYNC_ROOMS="1" if self.async_rooms else "")
+                   ECHO_ASYNC_ROOMS="1" if self.async_rooms else "", SANIC_REQUEST_MAX_SIZE="65536",
+                   SANIC_WEBSOCKET_MAX_SIZE="65536", **self.extra_env)
         out = open(self.log, "ab")
         self.process = subprocess.Popen([sys.executable, str(ECHO_SERVER), str(self.port)], cwd=ROOT,
                                         env=env, stdout=out, stderr=subprocess.STDOUT,

@@ -5,6 +5,7 @@ behaviour (origins, sessions, transports, metadata, reconnection) can be tested 
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ import sys
 from sanic import Sanic, response
 from socketio import AsyncServer
 
+from bot.channels.rest import RestInput
 from bot.channels.socketio import WebChatInput
 
 
@@ -30,11 +32,15 @@ def make_rooms_coroutines() -> None:
 
 async def echo(message) -> None:
     out, sender = message.output_channel, message.sender_id
-    if message.text == "/whoami":
-        await out.send_text_message(sender, json.dumps({"sender_id": sender, "metadata": message.metadata}))
-    elif message.text == "/buttons":
+    if message.text in ("/whoami", "whoami"):  # a "/word" that is no payload arrives as the word
+        await out.send_text_message(sender, json.dumps({"sender_id": sender, "metadata": message.metadata,
+                                                        "input_channel": message.input_channel}))
+    elif message.text in ("/buttons", "buttons"):
         await out.send_text_with_buttons(sender, "Pick one", [
             {"title": "Yes, please", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}])
+    elif message.text == "slow":  # keeps the conversation busy, as a slow model would
+        await asyncio.sleep(1.5)
+        await out.send_text_message(sender, "You said: slow")
     else:
         await out.send_text_message(sender, f"You said: {message.text}")
 
@@ -45,6 +51,7 @@ def main(port: int) -> None:
     channel = WebChatInput.from_credentials(None)
     app = Sanic("webchat_echo")
     app.blueprint(channel.blueprint(echo), url_prefix=channel.url_prefix())
+    app.blueprint(RestInput().blueprint(echo), url_prefix="/webhooks/rest")
 
     @app.get("/")
     async def health(_request):
