@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test check bench setup lock clean
+.PHONY: run test check bench setup lock clean retention
 
 $(STAMP): requirements.lock
 	@echo "[assistant] creating $(VENV) with $$(scripts/find-python3.10) and installing requirements.lock ..."
@@ -30,6 +30,9 @@ run: $(STAMP)
 
 test: setup
 	@$(PY) -m pytest
+
+retention: $(STAMP)
+	@$(PY) -m bot.cli retention
 
 check: $(STAMP)
 	@$(PY) -m pytest -q -m "not e2e and not model" -p no:cacheprovider

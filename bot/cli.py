@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import time
 
 from bot import settings as settings_module
 from bot.content.schema import ContentError
@@ -102,19 +105,53 @@ def cmd_setup(settings):
     return cmd_train(settings)
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the launcher as Ctrl-C does, so both servers are stopped with it."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def cmd_retention(settings) -> None:
+    from bot.retention import from_settings
+
+    _say(str(from_settings(settings)))
+
+
+def _supervise(stack, settings, retention_every_s: float = 3600) -> None:
+    """Keeps both servers up, and applies retention at start and every hour."""
+    next_retention = 0.0
+    while True:
+        stack.supervise_once()
+        if time.monotonic() >= next_retention:
+            next_retention = time.monotonic() + retention_every_s
+            try:
+                cmd_retention(settings)
+            except Exception as error:  # noqa: BLE001 - the chat must keep running
+                print(f"[assistant] retention failed: {type(error).__name__}: {error}", file=sys.stderr)
+        time.sleep(0.5)
+
+
 def cmd_run(settings) -> int:
     from bot.stack import Stack
 
+    settings_module.check_exposure(settings)
+    _stop_on_sigterm()
     model = cmd_setup(settings)
     _say("starting the action server and the Rasa server ...")
-    with Stack(settings, model) as stack:
-        _say(f"ready: POST http://{settings.rasa_host}:{settings.rasa_port}/webhooks/rest/webhook "
-             "(Ctrl-C stops both servers)")
-        try:
-            return stack.wait()
-        except KeyboardInterrupt:
-            _say("stopping ...")
-            return 0
+    try:
+        with Stack(settings, model, say=_say) as stack:
+            _say(f"ready: web chat http://{settings.rasa_host}:{settings.rasa_port}/webchat, REST POST "
+                 f"http://{settings.rasa_host}:{settings.rasa_port}/webhooks/rest/webhook "
+                 "(Ctrl-C stops both servers)")
+            _supervise(stack, settings)
+    except KeyboardInterrupt:
+        _say("stopped")
+        return 0
+    except RuntimeError as error:
+        print(f"[assistant] could not start: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         ("setup", "migrate, load content, regenerate crisis responses and rules, train if needed"),
         ("run", "set up, then start the action server and the Rasa server"),
         ("flags", "list flagged conversations, most urgent first (for staff)"),
+        ("retention", "delete conversations past retention (RETENTION_DAYS; flagged ones are kept)"),
     ]:
         sub.add_parser(name, help=help_text)
     crisis = sub.add_parser("crisis-responses", help="regenerate domain/helplines.yml from the directory")
@@ -136,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     leaving = sub.add_parser("exercise-rules", help="regenerate data/rules/exercise_turns.yml (leaving an exercise)")
     leaving.add_argument("--check", action="store_true", help="only check that it is up to date")
     args = parser.parse_args(argv)
+    os.umask(0o077)  # the database, logs and secrets we create are the owner's alone
     settings = settings_module.load()
     try:
         if args.command in ("crisis-responses", "crisis-rules", "exercise-rules"):

@@ -14,19 +14,37 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "var"
 
 
 def ensure_sqlite_dir(url: str) -> None:
+    """Creates a SQLite file's folder readable by the owner only (conversations are health data)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder == DEFAULT_DATA_DIR:
+            folder.chmod(0o700)
 
 
-def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+def protect_sqlite_file(url: str) -> None:
+    """The database file readable and writable by the owner only, however it was created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            path = Path(parsed.database + suffix)
+            if path.exists():
+                path.chmod(0o600)
+
+
+def harden_sqlite(engine: Engine) -> None:
+    """Foreign keys on, and secure_delete: deleted conversations are overwritten, not left in free
+    pages of the file."""
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - trivial
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
 
@@ -35,7 +53,7 @@ def engine_for(url: str) -> Engine:
     ensure_sqlite_dir(url)
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
-        _enable_sqlite_foreign_keys(engine)
+        harden_sqlite(engine)
     return engine
 
 
@@ -63,3 +81,4 @@ def migrate(url: str) -> None:
     config.set_main_option("sqlalchemy.url", url)
     config.attributes["configure_logger"] = False
     command.upgrade(config, "head")
+    protect_sqlite_file(url)

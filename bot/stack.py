@@ -1,16 +1,27 @@
-"""Running the stack: the action server and the Rasa server as child processes, stopped together."""
+"""Running the stack: the action server and the Rasa server as supervised child processes.
+
+Each server is restarted when it dies, with a growing pause (1 s, 2 s, 4 s ... at most 30 s, back to
+1 s once it has stayed up a minute); the Rasa server never stops because the action server did (its
+own replies, crisis replies included, need no action server). `stop()` ends both, whatever happened.
+"""
 from __future__ import annotations
 
+import dataclasses
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Dict, Optional
 
 from bot.settings import ROOT, Settings
+
+MAX_BACKOFF_S = 30.0
+STABLE_AFTER_S = 60.0
 
 
 def child_env(settings: Settings) -> dict:
@@ -21,6 +32,9 @@ def child_env(settings: Settings) -> dict:
         "RASA_TELEMETRY_ENABLED": "false",
         "DATABASE_URL": settings.database_url,
         "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
+        "ACTION_HOST": settings.action_host,
+        "ACTION_TOKEN": settings.action_token,
+        "REST_TOKEN": settings.rest_token,
         # Read by Rasa and rasa-sdk themselves; message text appears only at DEBUG.
         "LOG_LEVEL": settings.log_level,
         "WEBCHAT_ALLOWED_ORIGINS": ",".join(settings.webchat_allowed_origins),
@@ -29,10 +43,21 @@ def child_env(settings: Settings) -> dict:
         "TELEGRAM_SECRET_TOKEN": settings.telegram_secret_token,
         "TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,
         "TELEGRAM_API_URL": settings.telegram_api_url,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
+        # Sanic reads SANIC_* into its config: requests and websocket frames are capped at 64 KB.
+        "SANIC_REQUEST_MAX_SIZE": "65536",
+        "SANIC_WEBSOCKET_MAX_SIZE": "65536",
+        # Library deprecation warnings drown the assistant's own output, and a warning can quote a
+        # message (Rasa's "/intent" parser did).
+        "PYTHONWARNINGS": "ignore",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     })
     return env
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: float) -> None:
@@ -48,47 +73,80 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: floa
     raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
 
 
+@dataclasses.dataclass
+class Child:
+    name: str
+    args: list
+    health_url: str
+    process: Optional[subprocess.Popen] = None
+    started: float = 0.0
+    backoff: float = 1.0
+    restart_at: Optional[float] = None
+    restarts: int = 0
+
+
 class Stack:
     """The two servers. Use as a context manager: both are stopped on exit, whatever happened."""
 
-    def __init__(self, settings: Settings, model: Path, log_dir: Optional[Path] = None) -> None:
-        self.settings, self.model, self.log_dir = settings, model, log_dir
-        self.processes: dict[str, subprocess.Popen] = {}
+    def __init__(self, settings: Settings, model: Path, log_dir: Optional[Path] = None,
+                 say: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> None:
+        if not settings.action_token:  # only this Rasa server may call this action server
+            settings = dataclasses.replace(settings, action_token=secrets.token_hex(16))
+        self.settings, self.model, self.log_dir, self.say = settings, model, log_dir, say
+        s = settings
+        self.children: Dict[str, Child] = {
+            "action-server": Child("action-server", ["bot.action_server", "--port", str(s.action_port)],
+                                   f"http://127.0.0.1:{s.action_port}/health"),
+            "rasa-server": Child("rasa-server", [
+                "rasa", "run", "--model", str(model), "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml", "--interface", s.rasa_host, "--port", str(s.rasa_port)],
+                f"http://127.0.0.1:{s.rasa_port}/"),
+        }
 
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+    @property
+    def processes(self) -> Dict[str, subprocess.Popen]:
+        return {name: c.process for name, c in self.children.items() if c.process is not None}
+
+    def _spawn(self, child: Child) -> None:
         out = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
-            out = open(self.log_dir / f"{name}.log", "ab")
-        process = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=child_env(self.settings),
-                                   stdout=out, stderr=subprocess.STDOUT if out else None,
-                                   start_new_session=True)
-        self.processes[name] = process
-        return process
-
-    def _spawn_actions(self) -> subprocess.Popen:
-        return self._spawn("action-server", ["rasa_sdk", "--actions", "actions",
-                                             "--port", str(self.settings.action_port)])
-
-    def _wait_for_actions(self, process: subprocess.Popen, timeout: float) -> None:
-        url = f"http://127.0.0.1:{self.settings.action_port}/health"
-        _wait_until_up(url, process, "action server", timeout)
+            out = open(self.log_dir / f"{child.name}.log", "ab")
+        child.process = subprocess.Popen([sys.executable, "-m", *child.args], cwd=ROOT,
+                                         env=child_env(self.settings), stdout=out,
+                                         stderr=subprocess.STDOUT if out else None,
+                                         start_new_session=True)
+        if out:
+            out.close()  # the child has its own copy
+        child.started, child.restart_at = time.monotonic(), None
 
     def start(self, timeout: float = 120) -> "Stack":
-        s = self.settings
-        actions = self._spawn_actions()
-        rasa = self._spawn("rasa-server", [
-            "rasa", "run", "--model", str(self.model), "--endpoints", "endpoints.yml",
-            "--credentials", "credentials.yml", "--interface", s.rasa_host, "--port", str(s.rasa_port)])
-        self._wait_for_actions(actions, timeout)
-        _wait_until_up(f"http://127.0.0.1:{s.rasa_port}/", rasa, "Rasa server", timeout)
+        busy = [p for p in (self.settings.rasa_port, self.settings.action_port) if port_in_use(p)]
+        if busy:
+            raise RuntimeError(f"port {busy[0]} is already in use: is the assistant already running? "
+                               "Stop it, or set RASA_PORT / ACTION_PORT")
+        for child in self.children.values():
+            self._spawn(child)
+        for child in self.children.values():
+            _wait_until_up(child.health_url, child.process, child.name, timeout)
         return self
 
     def stop_actions(self) -> None:
-        self._stop(self.processes.pop("action-server", None))
+        child = self.children["action-server"]
+        self._stop(child.process)
+        child.process = None
 
     def start_actions(self, timeout: float = 60) -> None:
-        self._wait_for_actions(self._spawn_actions(), timeout)
+        child = self.children["action-server"]
+        self._spawn(child)
+        _wait_until_up(child.health_url, child.process, child.name, timeout)
+
+    def kill(self, name: str) -> None:
+        """Kills one server at once, as a crash would (for the supervision tests)."""
+        process = self.children[name].process
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     @staticmethod
     def _stop(process: Optional[subprocess.Popen]) -> None:
@@ -102,17 +160,45 @@ class Stack:
             process.wait()
 
     def stop(self) -> None:
-        for name in list(self.processes):
-            self._stop(self.processes.pop(name))
+        for child in self.children.values():
+            self._stop(child.process)
 
-    def wait(self) -> int:
-        """Blocks until one server exits; returns its exit code."""
+    def supervise_once(self, now: Optional[float] = None) -> None:
+        """Restarts any server that died, after its back-off pause."""
+        now = time.monotonic() if now is None else now
+        for child in self.children.values():
+            if child.process is None or child.process.poll() is None:
+                if child.process is not None and now - child.started > STABLE_AFTER_S:
+                    child.backoff = 1.0
+                continue
+            if child.restart_at is None:
+                self.say(f"[assistant] {child.name} exited with code {child.process.returncode}; "
+                         f"restarting in {child.backoff:.0f} s")
+                child.restart_at = now + child.backoff
+                child.backoff = min(MAX_BACKOFF_S, child.backoff * 2)
+            elif now >= child.restart_at:
+                child.restarts += 1
+                self._spawn(child)
+
+    def supervise(self, interval: float = 0.5) -> None:
+        """Runs until interrupted (Ctrl-C, or SIGTERM turned into KeyboardInterrupt by the caller)."""
         while True:
-            for name, process in self.processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited with code {process.returncode}", file=sys.stderr)
-                    return process.returncode or 1
+            self.supervise_once()
+            time.sleep(interval)
+
+    def wait_until_up(self, name: str, timeout: float = 120) -> None:
+        child = self.children[name]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.supervise_once()
+            if child.process is not None and child.process.poll() is None:
+                try:
+                    with urllib.request.urlopen(child.health_url, timeout=2):
+                        return
+                except OSError:
+                    pass
             time.sleep(0.5)
+        raise RuntimeError(f"{name} did not come back within {timeout:.0f} s")
 
     def __enter__(self) -> "Stack":
         try:

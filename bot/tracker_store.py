@@ -19,7 +19,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot import settings
-from bot.database import ensure_sqlite_dir
+from bot import action_failures
+from bot.database import ensure_sqlite_dir, harden_sqlite
 from bot.erasure import FORGET_ACTION, erase_conversation
 
 
@@ -49,6 +50,11 @@ class DatabaseTrackerStore(SQLTrackerStore):
             query=dict(url.query),
             **kwargs,
         )
+        if self.engine.dialect.name == "sqlite":
+            harden_sqlite(self.engine)
+        # The tracker store is the one module of ours every Rasa server loads, with or without
+        # channels: it is where the server learns to apologise when an action fails.
+        action_failures.install()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         kept = events_after_forgetting(tracker)

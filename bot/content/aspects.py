@@ -21,7 +21,11 @@ ASPECTS: dict[str, tuple[tuple[str, ...], Optional[str]]] = {
     "ask_how_given": (("how_given", "how_it_works"), None),
     "ask_who_for": (("who_for", "details"), None),
     "ask_evidence": (("evidence",), "treatment_overview"),
+    # Parts with no intent of their own, found by their words (aspect_in) in any question.
+    "ask_pregnancy": (("pregnancy", "safety"), "antidepressants"),
+    "ask_dependence": (("dependence", "stopping"), "antidepressants"),
 }
+WORDS_ONLY = ("ask_pregnancy", "ask_dependence")
 
 # Words that name a topic, most specific first: "st john's wort with my sertraline" is about the
 # herbal remedy's interactions, "ketamine" is in the esketamine article.
@@ -57,6 +61,9 @@ def topic_in(text: str) -> Optional[str]:
 def answer_for(intent: str, text: str, remembered: Optional[str]) -> tuple[Optional[str], tuple[str, ...]]:
     """(article topic, section keys to try) for a question of this kind; topic None means ask which."""
     keys, default = ASPECTS[intent]
+    worded = aspect_in(text)
+    if worded in WORDS_ONLY:  # "is sertraline safe in pregnancy?" may come as any medication question
+        keys = ASPECTS[worded][0] + keys
     topic = topic_in(text) or remembered or default
     if intent == "ask_cost" and topic == "psychotherapy" and FINDING.search(text or ""):
         topic = "finding_therapist"
@@ -67,6 +74,8 @@ def answer_for(intent: str, text: str, remembered: Optional[str]) -> tuple[Optio
 # classified as a question about antidepressants): these words pick the part.
 _ASPECT_WORDS: list[tuple[str, str]] = [
     ("ask_missed_dose", r"(miss(ed)?|forg[eo]t\w*) (a |my |the |to take (my )?)?(dose|pill|tablet|meds?)|double dose"),
+    ("ask_pregnancy", r"pregnan\w*|breast-?feed\w*|breast feed\w*|trying for a baby|conceiv\w*"),
+    ("ask_dependence", r"addict\w*|hooked|dependen\w*|habit[- ]forming"),
     ("ask_stopping", r"stop(ped|ping)? (taking|my|them|it)|quit\w*|come off|coming off|came off|withdraw\w*"
                      r"|brain zaps?|taper\w*|wean\w*|discontinu\w*"),
     ("ask_interactions", r"alcohol|drink(ing)?|booze|wine|beer|weed|cannabis|interact\w*|mix(ing)?|combin\w*"
@@ -75,7 +84,7 @@ _ASPECT_WORDS: list[tuple[str, str]] = [
     ("ask_cost", r"cost\w*|price|pay|afford\w*|insurance|covered|expensive|cheap"),
     ("ask_how_given", r"how (is|are) (it|they|\w+) given|what happens (in|at|during)|administ\w*|infusion"),
     ("ask_who_for", r"who (is|are) (it|they|this|that|\w+) for|who can (get|have|take|use|try)|suitable for"
-                    r"|eligible|right for me|(teenagers?|children|kids) (take|have|use|get)|pregnan\w*"),
+                    r"|eligible|right for me|(teenagers?|children|kids) (take|have|use|get)"),
 ]
 _ASPECT_PATTERNS = [(intent, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for intent, words in _ASPECT_WORDS]
 

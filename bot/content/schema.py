@@ -14,7 +14,8 @@ STRENGTHS = ("strong", "moderate", "limited", "weak", "mixed")
 # "I missed a dose", "how much does it cost", "how is it given", "who is it for"); see
 # bot/content/aspects.py.
 SECTION_KEYS = ("overview", "details", "how_it_works", "side_effects", "evidence", "getting_it", "safety",
-                "interactions", "stopping", "missed_dose", "cost", "how_given", "who_for")
+                "interactions", "stopping", "missed_dose", "cost", "how_given", "who_for", "pregnancy",
+                "dependence")
 HELPLINE_KINDS = ("crisis", "text", "youth", "support", "abuse")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
