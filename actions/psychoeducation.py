@@ -96,6 +96,8 @@ class ActionExplainTopic(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         topic = TOPIC_BY_INTENT.get(latest_intent(tracker) or "")
+        if topic:  # postpartum, grief, seasonal ... have no intent: their words pick them
+            topic = aspects.specific_topic_in(_text(tracker)) or topic
         article = await content.article(topic) if topic else None
         if article is None:
             dispatcher.utter_message(text=MISSING)

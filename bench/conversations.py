@@ -36,7 +36,7 @@ def _erased(database_url: str, sender: str, said: list[str]):
     """A check that none of what the person said before is still stored for their sender id."""
     def check() -> bool:
         with engine_for(database_url).connect() as connection:
-            rows = connection.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == sender)).scalars()
+            rows = connection.execute(select(EVENTS.c.data).where(EVENTS.c.sender_id == f"rest:{sender}")).scalars()
             stored = "\n".join(row or "" for row in rows)
         return not any(text in stored for text in said if len(text) > 3)
     return check

@@ -46,3 +46,33 @@ def test_a_part_with_no_intent_of_its_own_is_found_by_its_words():
     assert aspects.best_section(sections, "how long does sertraline take to work", "Antidepressants").heading == \
         "How long they take"
     assert aspects.best_section(sections, "tell me about antidepressants", "Antidepressants") is None
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("what is postnatal depression?", "postpartum"),
+    ("is ECT safe?", "treatment_resistant"),
+    ("nothing has worked for me, what else is there", "treatment_resistant"),
+    ("my daughter is 15 and seems depressed", "young_people"),
+    ("is it grief or depression?", "grief"),
+    ("does loneliness cause depression", "loneliness"),
+    ("why do men not ask for help", "men"),
+    ("does a light box help with SAD?", "seasonal"),
+    ("can vitamin d help depression", "supplements"),
+    ("will my depression come back?", "relapse_prevention"),
+    ("what do i say to my gp", "talking_to_gp"),
+    ("what is self-harm", "self_harm"),
+])
+def test_topics_without_an_intent_are_found_by_their_words(question, topic):
+    assert aspects.specific_topic_in(question) == topic
+
+
+@pytest.mark.parametrize("question", ["what is depression?", "I feel so sad", "what are the symptoms",
+                                      "can I take sertraline with alcohol?"])
+def test_ordinary_questions_keep_their_own_topic(question):
+    assert aspects.specific_topic_in(question) is None
+
+
+def test_pregnancy_and_dependence_questions_get_their_own_part_first():
+    assert aspects.answer_for("ask_side_effects", "is sertraline safe when pregnant?", None) == (
+        "antidepressants", ("pregnancy", "safety", "side_effects"))
+    assert aspects.answer_for("ask_stopping", "are antidepressants addictive?", None)[1][0] == "dependence"

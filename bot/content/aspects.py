@@ -29,9 +29,26 @@ WORDS_ONLY = ("ask_pregnancy", "ask_dependence")
 
 # Words that name a topic, most specific first: "st john's wort with my sertraline" is about the
 # herbal remedy's interactions, "ketamine" is in the esketamine article.
-_TOPIC_WORDS: list[tuple[str, str]] = [
-    ("complementary", r"st\.? ?john'?s? ?wort|hypericum|herbal|supplements?|mindfulness|yoga|acupuncture"
-                      r"|mbct|omega|fish oil|vitamin"),
+# The topics with no intent of their own come first: a question classified as any topic question goes
+# to one of these when it names it ("what is postnatal depression?" is about postpartum depression).
+SPECIFIC_TOPIC_WORDS: list[tuple[str, str]] = [
+    ("postpartum", r"post-?partum|post-?natal|perinatal|baby blues|puerperal|after (having|giving birth to)"
+                   r" (a|my|the) baby|since (having|i had) (a|my|the) baby"),
+    ("self_harm", r"self[- ]?harm\w*|self[- ]?injur\w*"),
+    ("treatment_resistant", r"treatment[- ]resistant|\btrd\b|tms|transcranial|\bect\b|electroconvulsive"
+                            r"|electro-?shock|shock therapy|nothing (has )?(works?|worked|helps?|helped)"),
+    ("young_people", r"teen\w*|adolescen\w*|my (son|daughter|child|kid)|children|kids|young people|youth"),
+    ("grief", r"grie(f|ving|ve)|bereave\w*|mourning|prolonged grief"),
+    ("loneliness", r"lonel\w*|loneliness|social isolation"),
+    ("men", r"\bmen\b|\bmale\b|men's|\bguys\b"),
+    ("seasonal", r"seasonal|winter (blues|depression)|light ?therap\w*|light ?box\w*|(?-i:SAD)"),
+    ("supplements", r"omega[- ]?3|omega|fish oil|vitamin d|vitamins?|supplements?"),
+    ("relapse_prevention", r"relaps\w*|(it|depression) (comes?|coming) back|stay(ing)? well|keep(ing)? well"),
+    ("talking_to_gp", r"(talk|speak|tell|see|go) (to|with) (my |a |the )?(gp|doctor|physician)"
+                      r"|what (do i|to|should i) say to (my |a |the )?(gp|doctor)|\bgp appointment"),
+]
+_TOPIC_WORDS: list[tuple[str, str]] = SPECIFIC_TOPIC_WORDS + [
+    ("complementary", r"st\.? ?john'?s? ?wort|hypericum|herbal|mindfulness|yoga|acupuncture|mbct"),
     ("esketamine", r"e?s?ketamine|spravato|nasal spray"),
     ("personalised_medicine", r"genetic|genesight|pharmacogenomic|dna test|gene test"),
     ("digital_therapeutics", r"apps?\b|rejoyn|online therapy|digital|computeri[sz]ed cbt|ccbt"),
@@ -46,6 +63,7 @@ _TOPIC_WORDS: list[tuple[str, str]] = [
                       r"|behavioural activation|behavioral activation|psychologist"),
 ]
 _TOPIC_PATTERNS = [(topic, re.compile(rf"\b(?:{words})", re.IGNORECASE)) for topic, words in _TOPIC_WORDS]
+SPECIFIC_TOPICS = frozenset(topic for topic, _ in SPECIFIC_TOPIC_WORDS)
 # "therapy" in "talking therapies" is psychotherapy, but "how do I find a therapist" is finding one.
 FINDING = re.compile(r"\b(find|finding|get|getting|see|seeing|waiting list|refer)\b.*\btherap", re.IGNORECASE)
 
@@ -56,6 +74,12 @@ def topic_in(text: str) -> Optional[str]:
         if pattern.search(text or ""):
             return topic
     return None
+
+
+def specific_topic_in(text: str) -> Optional[str]:
+    """One of the topics without an intent of its own, if the question names it."""
+    topic = topic_in(text)
+    return topic if topic in SPECIFIC_TOPICS else None
 
 
 def answer_for(intent: str, text: str, remembered: Optional[str]) -> tuple[Optional[str], tuple[str, ...]]:

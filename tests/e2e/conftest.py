@@ -27,6 +27,7 @@ class Chat:
     def __init__(self, port: int) -> None:
         self.url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
         self.sender = f"user-{uuid.uuid4().hex[:8]}"
+        self.conversation_id = f"rest:{self.sender}"  # what the REST channel stores it under
 
     def say(self, text: str) -> list[dict]:
         response = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=30)

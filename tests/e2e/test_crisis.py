@@ -19,7 +19,7 @@ def test_a_crisis_message_gets_the_hotline_first_and_a_safety_question(chat, sta
     assert "Samaritans" in replies[0]["text"] and "116 123" in replies[0]["text"]
     assert replies[-1]["text"] == "Are you safe right now?"
     assert {b["payload"] for b in replies[-1]["buttons"]} == {"/crisis_safe_now", "/crisis_not_safe"}
-    flag = _flag(stack_settings, chat.sender)
+    flag = _flag(stack_settings, chat.conversation_id)
     assert flag.level == "high" and "suicidal_ideation" in flag.categories and flag.channel == "rest"
 
 
@@ -41,20 +41,20 @@ def test_a_retraction_keeps_the_conversation_flagged(chat, stack_settings):
     chat.say("I want to end my life")
     answer = chat.text("jk lol")
     assert "still like to check in" in answer
-    assert _flag(stack_settings, chat.sender).level == "high"
+    assert _flag(stack_settings, chat.conversation_id).level == "high"
 
 
 def test_not_safe_right_now_is_answered_and_recorded_as_imminent(chat, stack_settings):
     chat.say("I don't want to be alive anymore")
     answer = chat.text("no")
     assert "call your local emergency number" in answer or "emergency" in answer
-    assert _flag(stack_settings, chat.sender).level == "imminent"
+    assert _flag(stack_settings, chat.conversation_id).level == "imminent"
 
 
 def test_idioms_and_negations_are_not_crises(chat, stack_settings):
     for text in ("this exam is killing me", "I'm not suicidal, just sad today"):
         assert "Are you safe right now?" not in chat.text(text)
-    assert _flag(stack_settings, chat.sender) is None
+    assert _flag(stack_settings, chat.conversation_id) is None
 
 
 def test_the_crisis_reply_does_not_need_the_action_server(stack, stack_settings):
@@ -67,4 +67,4 @@ def test_the_crisis_reply_does_not_need_the_action_server(stack, stack_settings)
     texts = [r["text"] for r in replies]
     assert "112" in texts[0] or "999" in texts[0]
     assert any("116 123" in t for t in texts)
-    assert _flag(stack_settings, chat.sender).level == "imminent"
+    assert _flag(stack_settings, chat.conversation_id).level == "imminent"

@@ -48,7 +48,7 @@ def test_an_overdose_with_barriers_keeps_the_thread(chat, stack_settings):
     assert "911" in cost or "988" in cost
     sleepy = kept(chat.text("im starting to feel really sleepy"))
     assert "911" in sleepy or "emergency" in sleepy or "staying right here" in sleepy
-    flag = next(f for f in flagged_conversations(stack_settings.database_url) if f.sender_id == chat.sender)
+    flag = next(f for f in flagged_conversations(stack_settings.database_url) if f.sender_id == chat.conversation_id)
     assert flag.level == "imminent"
 
 
@@ -85,7 +85,7 @@ def test_safe_then_the_screener_then_the_line(chat, stack_settings):
     assert "three months" in chat.text("no")
     done = chat.text("no")
     assert "116 123" in done
-    flag = next(f for f in flagged_conversations(stack_settings.database_url) if f.sender_id == chat.sender)
+    flag = next(f for f in flagged_conversations(stack_settings.database_url) if f.sender_id == chat.conversation_id)
     assert flag.answers["cssrs_method"] == "no" and flag.answers["cssrs_intent"] == "declined"
     assert flag.level == "high"
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def _events(settings, sender=None) -> int:
     query = select(func.count()).select_from(EVENTS)
     if sender is not None:
-        query = query.where(EVENTS.c.sender_id == str(sender))
+        query = query.where(EVENTS.c.sender_id == f"telegram:{sender}")
     with engine_for(settings.database_url).connect() as connection:
         return connection.execute(query).scalar()
 
@@ -84,7 +84,7 @@ def test_a_redelivered_update_is_answered_once(user, e2e_standin, e2e_settings):
     assert first and again == []
     with engine_for(e2e_settings.database_url).connect() as connection:
         said = connection.execute(select(func.count()).select_from(EVENTS).where(
-            (EVENTS.c.sender_id == str(user.chat_id)) & (EVENTS.c.type_name == "user"))).scalar()
+            (EVENTS.c.sender_id == f"telegram:{user.chat_id}") & (EVENTS.c.type_name == "user"))).scalar()
     assert said == 1
 
 
@@ -130,7 +130,7 @@ def test_a_typed_request_to_delete_asks_then_erases_through_the_bot(user, e2e_se
     rows: list = []
     for _ in range(50):
         with engine_for(e2e_settings.database_url).connect() as connection:
-            query = select(EVENTS.c.data).where(EVENTS.c.sender_id == str(user.chat_id))
+            query = select(EVENTS.c.data).where(EVENTS.c.sender_id == f"telegram:{user.chat_id}")
             rows = connection.execute(query).scalars().all()
         if any("deleted this conversation" in (row or "") for row in rows):
             break
@@ -146,7 +146,7 @@ def test_a_crisis_message_gets_the_hotline_for_the_user_s_country_first(e2e_stac
     assert replies[-1].text == "Are you safe right now?"
     assert {b["callback_data"] for b in replies[-1].buttons} == {"/crisis_safe_now", "/crisis_not_safe"}
     flag = next(f for f in flagged_conversations(e2e_settings.database_url)
-                if f.sender_id == str(user.chat_id))
+                if f.sender_id == f"telegram:{user.chat_id}")
     assert flag.level in ("high", "imminent") and flag.channel == "telegram"
 
 
@@ -165,5 +165,5 @@ def test_crisis_mode_keeps_the_thread_with_the_inline_keyboard(e2e_stack, e2e_st
     replies = user.press(not_safe)
     assert "999" in replies[0].text
     assert "/crisis_safe_now" in {b["callback_data"] for b in replies[-1].buttons}
-    flag = next(f for f in flagged_conversations(e2e_settings.database_url) if f.sender_id == str(user.chat_id))
+    flag = next(f for f in flagged_conversations(e2e_settings.database_url) if f.sender_id == f"telegram:{user.chat_id}")
     assert flag.level == "imminent"
