@@ -35,14 +35,29 @@ def _country_code(tracker: Tracker) -> Optional[str]:
     return tracker.get_slot("country") or tracker.get_slot("country_hint")
 
 
+FOR_WHOM = {"youth": "for young people", "abuse": "for abuse and domestic violence", "lgbtq": "for LGBTQ+ people",
+            "veterans": "for veterans", "poison": "poison information"}
+
+
+def _ordered(lines) -> list:
+    """Lines for anyone first (as the directory orders them), then the specialised ones."""
+    return sorted(lines, key=lambda h: h.kind not in ("crisis", "support"))
+
+
+def _listed(line) -> str:
+    extras = [FOR_WHOM[line.kind]] if line.kind in FOR_WHOM else []
+    if line.cost == "free":
+        extras.append("free")
+    return describe(line) + (f" ({', '.join(extras)})" if extras else "")
+
+
 async def _tell_lines(dispatcher: CollectingDispatcher, code: str) -> bool:
     country = await content.country(code)
     if country is None:
         return False
-    lines = "\n".join(f"- {describe(h)}" for h in country.helplines[:3])
+    lines = "\n".join(f"- {_listed(h)}" for h in _ordered(country.helplines)[:4])
     dispatcher.utter_message(
-        text=f"In {country.name}, you can reach:\n{lines}\n"
-             f"In an emergency, call {country.emergency}. These services are free and confidential.")
+        text=f"In {country.name}, you can reach:\n{lines}\nIn an emergency, call {country.emergency}.")
     return True
 
 

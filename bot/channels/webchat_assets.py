@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Optional
 
 from bot.content.files import read_helplines
-from bot.content.phrasing import text_alternative, ways_to_reach
+from bot.content.phrasing import general_lines, text_alternative, ways_to_reach
 from bot.settings import ROOT
 
 WEBCHAT_DIR = ROOT / "webchat"
@@ -46,7 +46,7 @@ def read(path: Path) -> Optional[bytes]:
 def _line(raw: dict) -> dict:
     line = SimpleNamespace(**raw)
     return {"name": line.name, "call": line.call, "text": line.text, "hours": line.hours,
-            "url": line.url, "reach": ways_to_reach(line)}
+            "always_open": line.always_open, "url": line.url, "reach": ways_to_reach(line)}
 
 
 def helplines_payload(helplines_file: Path) -> dict:
@@ -54,7 +54,7 @@ def helplines_payload(helplines_file: Path) -> dict:
     directory = read_helplines(helplines_file)
     countries = {}
     for country in directory["countries"]:
-        lines = country["helplines"]
+        lines = [vars(h) for h in general_lines([SimpleNamespace(**h) for h in country["helplines"]])]
         alternative = text_alternative([SimpleNamespace(**h) for h in lines])
         countries[country["code"]] = {
             "name": country["name"],

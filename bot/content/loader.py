@@ -41,9 +41,13 @@ def _exercise(record: dict) -> Exercise:
     )
 
 
+HELPLINE_COLUMNS = ("name", "kind", "call", "text", "chat", "url", "hours", "always_open", "cost", "source",
+                    "source_date", "checked_on")
+
+
 def _country(record: dict) -> Country:
     helplines = [
-        Helpline(position=i, **{**h, "languages": ",".join(h["languages"])})
+        Helpline(position=i, **{key: h[key] for key in HELPLINE_COLUMNS}, languages=",".join(h["languages"]))
         for i, h in enumerate(record["helplines"])
     ]
     return Country(code=record["code"], name=record["name"], emergency=record["emergency"],

@@ -1,7 +1,7 @@
 """SQLAlchemy tables of the content store. The YAML in data/content/ is the truth; these are a copy."""
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -105,8 +105,12 @@ class Helpline(Base):
     kind = Column(String(20), nullable=False)
     call = Column(String(80))
     text = Column(String(200))
+    chat = Column(String(600))
     url = Column(String(600))
-    hours = Column(String(120), nullable=False)
+    hours = Column(String(300), nullable=False)          # as a reply says it (bot/content/hours.py)
+    always_open = Column(Boolean, nullable=False, default=False)
+    cost = Column(String(20), nullable=False, default="unknown")
     languages = Column(String(200), nullable=False, default="")
     source = Column(String(600), nullable=False)
-    verified_on = Column(Date, nullable=False)
+    source_date = Column(String(10), nullable=False)     # the checked page's own date
+    checked_on = Column(Date, nullable=False)

@@ -9,6 +9,7 @@ class HelplineLike(Protocol):
     name: str
     call: Optional[str]
     text: Optional[str]
+    chat: Optional[str]
     hours: str
 
 
@@ -23,6 +24,8 @@ def ways_to_reach(line: HelplineLike) -> str:
         ways.append(f"call {line.call}")
     if line.text:
         ways.append(text_phrase(line.text))
+    if not ways and getattr(line, "chat", None):
+        ways.append(f"chat online at {line.chat}")
     return " or ".join(ways)
 
 
@@ -36,3 +39,9 @@ def text_alternative(lines: Sequence[HelplineLike]) -> Optional[HelplineLike]:
     if not lines or lines[0].text:
         return None
     return next((line for line in lines[1:] if line.text), None)
+
+
+def general_lines(lines: Sequence[HelplineLike]) -> list:
+    """The lines for anyone in crisis (not a youth, abuse or poison line), in the directory's order."""
+    general = [line for line in lines if getattr(line, "kind", "crisis") in ("crisis", "support")]
+    return general or list(lines)

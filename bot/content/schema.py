@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
+from bot.content import hours
+
 STRENGTHS = ("strong", "moderate", "limited", "weak", "mixed")
 # The keys past `safety` answer one kind of question each ("can I take it with ...", "what if I stop",
 # "I missed a dose", "how much does it cost", "how is it given", "who is it for"); see
@@ -16,7 +18,11 @@ STRENGTHS = ("strong", "moderate", "limited", "weak", "mixed")
 SECTION_KEYS = ("overview", "details", "how_it_works", "side_effects", "evidence", "getting_it", "safety",
                 "interactions", "stopping", "missed_dose", "cost", "how_given", "who_for", "pregnancy",
                 "dependence")
-HELPLINE_KINDS = ("crisis", "text", "youth", "support", "abuse")
+# crisis: a suicide or emotional crisis line for anyone; support: a listening line, not for emergencies.
+HELPLINE_KINDS = ("crisis", "support", "youth", "abuse", "lgbtq", "veterans", "poison")
+COSTS = ("free", "charged", "unknown")
+# The date of the page checked: a full date, a month, a year, or "unknown" (never the checking date).
+_SOURCE_DATE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$|^unknown$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _URL = re.compile(r"^https?://\S+$")
@@ -194,20 +200,40 @@ def _step(r: _Reader, i: int, raw: Any) -> dict:
     return step
 
 
+def _source_date(r: _Reader, key: str = "source_date") -> str:
+    value = r.data.get(key)
+    if isinstance(value, (dt.date, int)) and not isinstance(value, bool):
+        value = value.isoformat() if isinstance(value, dt.date) else str(value)
+    if not isinstance(value, str) or not _SOURCE_DATE.match(value.strip()):
+        raise r.error(key, "must be the checked page's date: YYYY-MM-DD, YYYY-MM, YYYY or unknown")
+    return value.strip()
+
+
 def _helpline(r: _Reader) -> dict:
-    call, text = r.text("call", optional=True), r.text("text", optional=True)
-    if not call and not text:
-        raise r.error("call", "a helpline needs a number to call or a way to text")
+    call, text, chat = r.text("call", optional=True), r.text("text", optional=True), r.text("chat", optional=True)
+    if not call and not text and not chat:
+        raise r.error("call", "a helpline needs a number to call, a way to text or a chat")
+    try:
+        parsed_hours = hours.parse(r.data.get("hours"))
+    except hours.HoursError as error:
+        raise r.error("hours", str(error)) from None
     return {
         "name": r.text("name"),
         "kind": r.choice("kind", HELPLINE_KINDS),
         "call": call,
         "text": text,
+        "chat": r.matching("chat", _URL, "an http(s) URL", optional=True) if chat else None,
         "url": r.matching("url", _URL, "an http(s) URL", optional=True),
-        "hours": r.text("hours"),
+        "hours": hours.describe(parsed_hours),
+        "always_open": parsed_hours["always"],
+        "opening": parsed_hours,
+        "cost": r.choice("cost", COSTS),
         "languages": r.texts("languages"),
+        "ages": r.text("ages", optional=True),
+        "note": r.text("note", optional=True),
         "source": r.matching("source", _URL, "an http(s) URL"),
-        "verified_on": r.date("verified_on"),
+        "source_date": _source_date(r),
+        "checked_on": r.date("checked_on"),
     }
 
 
@@ -221,6 +247,7 @@ def _country(r: _Reader) -> dict:
         "locales": r.texts("locales"),
         "time_zones": r.texts("time_zones"),
         "emergency": r.text("emergency"),
+        "emergency_source": r.matching("emergency_source", _URL, "an http(s) URL"),
         "helplines": helplines,
     }
 
@@ -233,7 +260,8 @@ def helplines(path: Path, data: Any) -> dict:
         "url": intl.matching("url", _URL, "an http(s) URL"),
         "note": intl.text("note", optional=True),
         "source": intl.matching("source", _URL, "an http(s) URL"),
-        "verified_on": intl.date("verified_on"),
+        "source_date": _source_date(intl),
+        "checked_on": intl.date("checked_on"),
     }
     countries, codes, aliases = [], set(), {}
     for i, raw in enumerate(r.items("countries")):

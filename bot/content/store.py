@@ -69,6 +69,9 @@ class HelplineRecord:
     text: Optional[str]
     url: Optional[str]
     hours: str
+    always_open: bool = False
+    cost: str = "unknown"
+    chat: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def country(database_url: str, code: str) -> Optional[CountryRecord]:
         if row is None:
             return None
         helplines = tuple(
-            HelplineRecord(h.name, h.kind, h.call, h.text, h.url, h.hours) for h in row.helplines
+            HelplineRecord(h.name, h.kind, h.call, h.text, h.url, h.hours, h.always_open, h.cost, h.chat)
+            for h in row.helplines
         )
         return CountryRecord(row.code, row.name, row.emergency, helplines)

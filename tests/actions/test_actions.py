@@ -187,8 +187,8 @@ def test_helpline_lookup_uses_the_metadata_hint_and_refuses_unknown_countries():
     assert "988" in messages[0]["text"]
     messages, _ = run(ActionHelplineLookup(), tracker("ask_helpline", {"country": "ZZ"}))
     assert "findahelpline.com" in messages[0]["text"]
-    messages, _ = run(ActionHelplineLookup(), tracker("ask_helpline", {"country": "PK"}))
-    assert "for Pakistan yet" in messages[0]["text"] and "findahelpline.com" in messages[0]["text"]
+    messages, _ = run(ActionHelplineLookup(), tracker("ask_helpline", {"country": "RO"}))
+    assert "for Romania yet" in messages[0]["text"] and "findahelpline.com" in messages[0]["text"]
 
 
 def test_a_place_that_cannot_be_placed_clears_the_country_we_had():

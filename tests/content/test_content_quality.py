@@ -43,5 +43,5 @@ def test_every_country_names_a_line_to_call_first_and_an_emergency_number():
     assert len(directory["countries"]) >= 30
     for country in directory["countries"]:
         first = country["helplines"][0]
-        assert first["call"] or first["text"], country["code"]
+        assert first["call"] or first["text"] or first["chat"], country["code"]
         assert country["emergency"], country["code"]
