@@ -21,8 +21,9 @@ SECTION_KEYS = ("overview", "details", "how_it_works", "side_effects", "evidence
 # crisis: a suicide or emotional crisis line for anyone; support: a listening line, not for emergencies.
 HELPLINE_KINDS = ("crisis", "support", "youth", "abuse", "lgbtq", "veterans", "poison")
 COSTS = ("free", "charged", "unknown")
-# The date of the page checked: a full date, a month, a year, or "unknown" (never the checking date).
-_SOURCE_DATE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$|^unknown$")
+# The date of the page checked: a full date, a month, a year, or "undated" when the page shows none
+# (never the day it was checked: that is `checked_on`).
+_SOURCE_DATE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$|^undated$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _URL = re.compile(r"^https?://\S+$")
@@ -119,11 +120,16 @@ def _sources(r: _Reader) -> list[dict]:
     out = []
     for i, raw in enumerate(r.items("sources")):
         s = r.child(f"sources[{i}]", raw)
+        year = s.integer("year")
+        # A page that shows no date is cited with the day it was read, as "n.d." citations are.
+        accessed = s.date("accessed") if s.data.get("accessed") is not None else None
+        if year is None and accessed is None:
+            raise s.error("year", "a source needs its year, or (for an undated page) the date it was accessed")
         out.append({
             "publisher": s.text("publisher"),
             "title": s.text("title"),
             "url": s.matching("url", _URL, "an http(s) URL"),
-            "year": s.integer("year"),
+            "year": year,
         })
     return out
 
@@ -205,7 +211,7 @@ def _source_date(r: _Reader, key: str = "source_date") -> str:
     if isinstance(value, (dt.date, int)) and not isinstance(value, bool):
         value = value.isoformat() if isinstance(value, dt.date) else str(value)
     if not isinstance(value, str) or not _SOURCE_DATE.match(value.strip()):
-        raise r.error(key, "must be the checked page's date: YYYY-MM-DD, YYYY-MM, YYYY or unknown")
+        raise r.error(key, "must be the checked page's date: YYYY-MM-DD, YYYY-MM, YYYY or undated")
     return value.strip()
 
 

@@ -50,6 +50,7 @@ BREAKAGES = [
     ("articles/esketamine.yml", lambda d: d["evidence"].update(strength="excellent"), "evidence.strength"),
     ("articles/symptoms.yml", lambda d: d["sections"][0].update(key="side_effects"), "sections[0].key"),
     ("articles/causes.yml", lambda d: d.update(reviewed_on="last week"), "reviewed_on"),
+    ("articles/causes.yml", lambda d: [d["sources"][0].pop(k, None) for k in ("year", "accessed")], "sources[0].year"),
     ("articles/diagnosis.yml", lambda d: d.update(slug="diagnosis-2"), "slug"),
     ("exercises/slow-breathing.yml", lambda d: d.update(steps=[]), "steps"),
     ("exercises/reaching-out.yml", lambda d: d["sources"][0].update(url="not a url"), "sources[0].url"),

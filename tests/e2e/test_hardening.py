@@ -70,13 +70,14 @@ def test_a_message_too_long_to_read_gets_a_reply_with_the_crisis_line(stack, sta
 # -- faults ------------------------------------------------------------------------------------------
 
 def test_when_the_action_server_dies_rasa_keeps_answering_and_it_is_restarted(stack, stack_settings):
-    chat = Chat(stack_settings.rasa_port)
+    chat, asker = Chat(stack_settings.rasa_port), Chat(stack_settings.rasa_port)
     chat.text("I'm in Ireland")
+    asker.text("I'm in Ireland")
     stack.kill("action-server")
     try:
         crisis = chat.say("I want to die tonight, I have a plan")
         assert any("116 123" in m.get("text", "") for m in crisis)
-        question = chat.text("what are the side effects of sertraline?")
+        question = asker.text("what are the side effects of sertraline?")
         assert APOLOGY in question and "116 123" in question, question
         assert question.count(APOLOGY) == 1
     finally:
@@ -119,7 +120,9 @@ def test_a_flood_on_one_socket_loses_nothing_it_accepted_and_refuses_the_rest_al
     assert len(acks) == count
     accepted = [n for n, ack in acks.items() if ack.get("ok")]
     refused = [n for n, ack in acks.items() if not ack.get("ok")]
-    assert 1 in accepted and refused and all(acks[n]["error"] == "busy" for n in refused)
+    # Beyond five waiting: "busy" (the widget sends it again); beyond 30 a minute: "rate_limited",
+    # with a reply saying so.
+    assert 1 in accepted and refused and all(acks[n]["error"] in ("busy", "rate_limited") for n in refused)
     deadline = time.monotonic() + 120
     while _user_events(stack_settings, sender) < len(accepted) and time.monotonic() < deadline:
         time.sleep(0.5)
