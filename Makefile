@@ -49,7 +49,7 @@ lock:
 	uv pip compile requirements.in -o requirements.lock --python-version 3.10 --no-header
 
 clean:
-	rm -rf $(VENV) models var .rasa
+	rm -rf $(VENV) .venv-audit models var .rasa
 
 # The web chat widget's npm packages (socket.io-client, pinned in webchat/package-lock.json; served by
 # the Rasa server, never from a CDN), and Debian's chromium for the browser tests in tests/webchat/
@@ -70,3 +70,5 @@ test: chromium
 chromium:
 	@test -x /usr/bin/chromium || { echo "[assistant] installing chromium for the browser tests ..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+include audit.mk

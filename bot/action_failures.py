@@ -11,7 +11,6 @@ error's own text can hold the request, which holds the conversation.
 from __future__ import annotations
 
 import logging
-import os
 from collections import OrderedDict
 from typing import Any, List
 
@@ -19,11 +18,12 @@ import rasa.core.actions.action as rasa_actions
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
 from rasa.shared.core.events import Event
 
+from bot import settings as settings_module
+
 logger = logging.getLogger(__name__)
 
 APOLOGY = "utter_action_failed"
 CRISIS_LINE = "utter_crisis_line_reminder"
-DEFAULT_TIMEOUT_S = 20
 _apologised: "OrderedDict[tuple, None]" = OrderedDict()
 _original_run = None
 
@@ -34,7 +34,7 @@ def install() -> None:
         return
     _original_run = RemoteAction.run
     RemoteAction.run = _run_or_apologise
-    rasa_actions.DEFAULT_REQUEST_TIMEOUT = int(os.environ.get("ACTION_TIMEOUT") or DEFAULT_TIMEOUT_S)
+    rasa_actions.DEFAULT_REQUEST_TIMEOUT = settings_module.load().action_timeout_s
 
 
 async def _run_or_apologise(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any,

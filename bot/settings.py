@@ -56,6 +56,7 @@ class Settings:
     # The action server: only the Rasa server may call it (a token the launcher makes per start).
     action_host: str = "127.0.0.1"
     action_token: str = ""
+    action_timeout_s: int = 20   # then the Rasa server apologises and gives the crisis line
     # Messages taken in per minute, per conversation and per client address (loopback exempt), and how
     # many of one conversation's messages may wait while it is being answered.
     rate_limit_per_conversation: int = 30
@@ -94,6 +95,7 @@ def load() -> Settings:
         rest_token=env.get("REST_TOKEN", "").strip(),
         action_host=env.get("ACTION_HOST", "127.0.0.1"),
         action_token=env.get("ACTION_TOKEN", "").strip(),
+        action_timeout_s=_int("ACTION_TIMEOUT", 20),
         rate_limit_per_conversation=_int("RATE_LIMIT_PER_CONVERSATION", 30),
         rate_limit_per_address=_int("RATE_LIMIT_PER_ADDRESS", 300),
         max_waiting_messages=_int("MAX_WAITING_MESSAGES", 5),

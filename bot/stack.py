@@ -34,6 +34,7 @@ def child_env(settings: Settings) -> dict:
         "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
         "ACTION_HOST": settings.action_host,
         "ACTION_TOKEN": settings.action_token,
+        "ACTION_TIMEOUT": str(settings.action_timeout_s),
         "REST_TOKEN": settings.rest_token,
         # Read by Rasa and rasa-sdk themselves; message text appears only at DEBUG.
         "LOG_LEVEL": settings.log_level,

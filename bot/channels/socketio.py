@@ -82,6 +82,22 @@ def environ_address(environ: Dict) -> Optional[str]:
     return getattr(request, "ip", None) or None
 
 
+def _refuse_binary_packets(sio: AsyncServer) -> None:
+    """The widget only sends text. python-socketio 5.9 keeps a binary packet's parts after its client
+    has gone (CVE-2026-48804), so binary events and acks (packet types 5 and 6, attachments as bytes)
+    are dropped before it sees them."""
+    handle = getattr(sio, "_handle_eio_message", None)
+    if handle is None:  # another python-socketio: its own handling stays
+        return
+
+    async def only_text(eio_sid: Text, data: Any) -> None:
+        if isinstance(data, (bytes, bytearray)) or (isinstance(data, str) and data[:1] in ("5", "6")):
+            return None
+        return await handle(eio_sid, data)
+
+    sio.eio.on("message", only_text)
+
+
 class WebChatOutput(SocketIOOutput):
     @classmethod
     def name(cls) -> Text:
@@ -155,6 +171,7 @@ class WebChatInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.allowed_origins,
                           transports=["websocket"], max_http_buffer_size=64 * 1024)
         self.sio = sio
+        _refuse_binary_packets(sio)
         bp = WebChatBlueprint(sio, self.socketio_path, self.allowed_origins, "webchat", __name__)
         self._add_pages(bp)
         self._add_socket_handlers(sio, on_new_message)

@@ -12,7 +12,8 @@ from tests.support import fresh_settings, running_stack
 
 @pytest.fixture(scope="session")
 def stack_settings(tmp_path_factory):
-    return fresh_settings(tmp_path_factory.mktemp("e2e"))
+    # A short action timeout, so the test of a hung action server does not wait the default 20 s.
+    return fresh_settings(tmp_path_factory.mktemp("e2e"), action_timeout_s=8)
 
 
 @pytest.fixture(scope="session")

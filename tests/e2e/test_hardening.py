@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import time
 
 import pytest
@@ -85,6 +87,21 @@ def test_when_the_action_server_dies_rasa_keeps_answering_and_it_is_restarted(st
     assert stack.children["action-server"].restarts >= 1
     assert APOLOGY not in Chat(stack_settings.rasa_port).text("what are the side effects of sertraline?")
     assert _flag(stack_settings, chat.conversation_id).level == "imminent"
+
+
+def test_a_hung_action_server_gets_the_apology_after_the_timeout(stack, stack_settings):
+    asker = Chat(stack_settings.rasa_port)
+    asker.text("I'm in the UK")
+    process = stack.children["action-server"].process
+    os.killpg(process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        question = asker.text("what are the side effects of sertraline?")
+        waited = time.monotonic() - started
+    finally:
+        os.killpg(process.pid, signal.SIGCONT)
+    assert APOLOGY in question and "116 123" in question, question
+    assert waited < stack_settings.action_timeout_s + 10
 
 
 def test_a_dead_rasa_server_is_restarted(stack, stack_settings):

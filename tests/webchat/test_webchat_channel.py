@@ -251,3 +251,23 @@ def test_the_secret_comes_from_the_environment_or_a_private_file(tmp_path):
 def test_own_origins():
     assert own_origins("127.0.0.1", 5005) == ["http://127.0.0.1:5005", "http://localhost:5005"]
     assert own_origins("0.0.0.0", 80, secure=True) == ["https://localhost:80", "https://127.0.0.1:80"]
+
+
+def test_binary_packets_are_refused():
+    """python-socketio 5.9 keeps a binary packet's parts after its client leaves (CVE-2026-48804); the
+    widget never sends one, so the channel drops them before python-socketio sees them."""
+    import asyncio
+
+    from bot.channels.socketio import WebChatInput
+
+    channel = WebChatInput()
+    channel.blueprint(lambda message: None)
+    sio = channel.sio
+    handler = sio.eio.handlers["message"]
+
+    async def scenario():
+        await handler("eio-1", '51-["user_uttered",{"_placeholder":true,"num":0}]')
+        await handler("eio-1", b"\x00\x01 an attachment")
+
+    asyncio.run(scenario())
+    assert sio._binary_packet == {}
