@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import content
 from actions.replies import button, evidence_line, source_names
-from actions.trackers import latest_intent
+from actions.trackers import latest_intent, had_crisis
 from bot import reflection
 from bot.content.store import ExerciseRecord, Step
 
@@ -168,9 +168,10 @@ class ActionFinishExercise(Action):
         exercise = await content.exercise(tracker.get_slot("exercise") or "")
         if exercise is not None:
             dispatcher.utter_message(text=exercise.closing)
-            dispatcher.utter_message(
-                text=f"{evidence_line(exercise.evidence_strength, exercise.evidence_note)} "
-                     f"Sources: {source_names(exercise.sources)}.")
+            if not had_crisis(tracker):  # a grade of the evidence is no reply to someone in crisis
+                dispatcher.utter_message(
+                    text=f"{evidence_line(exercise.evidence_strength, exercise.evidence_note)} "
+                         f"Sources: {source_names(exercise.sources)}.")
         return FINISHED
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import hmac
+import json
 import logging
+import os
 
 from rasa_sdk import utils as sdk_utils
 from rasa_sdk.endpoint import create_app
@@ -33,12 +35,35 @@ def build(settings: settings_module.Settings, package: str = "actions") -> Sanic
     expected = settings.action_token
 
     @app.on_request
+    async def refuse_large_bodies(request: Request):
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            return response.json({"error": "the request is too large"}, status=413)
+        return None
+
+    @app.on_request
     async def require_token(request: Request):
         if request.path == "/health" or not expected:
             return None
         offered = request.args.get("token", "")
         if not hmac.compare_digest(offered.encode(), expected.encode()):
             return response.json({"error": "unauthorised"}, status=401)
+        return None
+
+    @app.on_request
+    async def require_an_action_call(request: Request):
+        """A malformed call gets 400 here instead of failing (500) inside rasa-sdk."""
+        if request.path != "/webhook" or request.method != "POST":
+            return None
+        if request.headers.get("Content-Encoding") == "deflate":
+            return None  # rasa-sdk inflates it itself
+        try:
+            call = json.loads(request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            return response.json({"error": "the body is not JSON"}, status=400)
+        if not (isinstance(call, dict) and isinstance(call.get("next_action"), str)
+                and isinstance(call.get("tracker"), dict) and isinstance(call.get("domain", {}), dict)):
+            return response.json({"error": "not an action call"}, status=400)
         return None
 
     async def failed(request: Request, exception: Exception):
@@ -59,6 +84,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     settings = settings_module.load()
     settings_module.check_exposure(settings)
+    # Sanic reads this when the app is made; the launcher's 64 KB is for the Rasa server (a long
+    # conversation's tracker, which the action server receives whole, is larger).
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(MAX_REQUEST_BYTES)
     sdk_utils.configure_colored_logging(settings.log_level)
     sdk_utils.update_sanic_log_level()
     app = build(settings)

@@ -6,6 +6,7 @@ network. `python -m bot.cli crisis-responses` writes the file; a test checks it 
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -216,16 +217,41 @@ BUILDERS = {
 }
 
 
+# The replies that name a line to call now; for a young person they add the country's youth line.
+YOUTH_AWARE = ("utter_crisis_helpline", "utter_crisis_line_reminder", "utter_crisis_local_line")
+YOUNG = {"type": "slot", "name": "young_person", "value": "true"}
+NOT_YOUNG = {"type": "slot", "name": "young_person", "value": None}
+
+
+def _youth_line(country: dict):
+    return next((h for h in _lines(country) if h.kind == "youth"), None)
+
+
+def _youth_text(country: dict, text: str) -> str:
+    """The reply with the youth line added after it (never alone: the reply's own line comes first)."""
+    line = _youth_line(country)
+    ages = f" ({line.ages})" if getattr(line, "ages", None) else ""
+    return f"{text} Young people{ages} can also contact {describe(line)}."
+
+
 def _variants(name: str, directory: dict, default: str) -> list[dict]:
-    """A stated country wins; a metadata hint counts only while no country was stated."""
+    """A stated country wins; a metadata hint counts only while no country was stated. Where the
+    reply names a line to call now and the country has a youth line, a young person gets it too."""
     variants = []
     for country in directory["countries"]:
         text = BUILDERS[name](country)
         code = country["code"]
-        variants.append({"condition": [{"type": "slot", "name": "country", "value": code}], "text": text})
-        variants.append({"condition": [{"type": "slot", "name": "country", "value": None},
-                                       {"type": "slot", "name": "country_hint", "value": code}],
-                         "text": text})
+        places = [[{"type": "slot", "name": "country", "value": code}],
+                  [{"type": "slot", "name": "country", "value": None},
+                   {"type": "slot", "name": "country_hint", "value": code}]]
+        youth = name in YOUTH_AWARE and _youth_line(country) is not None
+        for place in places:
+            # Fresh dicts for each variant: shared ones would be written as YAML anchors and aliases.
+            if youth:
+                variants.append({"condition": copy.deepcopy(place + [YOUNG]), "text": _youth_text(country, text)})
+                variants.append({"condition": copy.deepcopy(place + [NOT_YOUNG]), "text": text})
+            else:
+                variants.append({"condition": copy.deepcopy(place), "text": text})
     variants.append({"text": default})
     return variants
 

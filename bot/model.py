@@ -26,6 +26,7 @@ INPUTS = (
     "safety/rasa_component.py",
     "bot/nlu/country_extractor.py",
     "bot/nlu/message_shape.py",
+    "bot/nlu/age_extractor.py",
 )
 # Only these: data/content/ is content for the store, not Rasa training data.
 TRAINING_DATA = ("data/nlu", "data/rules", "data/stories")

@@ -6,6 +6,9 @@
  *
  *   <script src="https://your.host/webchat/widget.js" defer></script>
  *
+ * There it shows the launcher and the crisis line, and opens the chat in an iframe from the chat's own
+ * origin (/webchat/frame): the embedding page never holds the session token or the transcript.
+ *
  * Options, as data- attributes on that tag:
  *   data-server        the Rasa server's base URL (default: where widget.js came from)
  *   data-container     a CSS selector: show the chat inside that element instead of a floating button
@@ -24,7 +27,21 @@
   if (!script) return;
   var data = script.dataset;
   var server = (data.server || new URL(script.src, location.href).origin).replace(/\/+$/, "");
+  var serverOrigin = new URL(server, location.href).origin;
   var base = server + "/webchat";
+  // Three ways to run: "page" (a container on a page of the chat's own origin, as /webchat is),
+  // "frame" (inside /webchat/frame, which another site embeds), and "host" (the script tag on another
+  // site: it shows the launcher and the crisis line, and puts the chat in an iframe from the chat's
+  // own origin, so that site never holds the session token or the transcript).
+  var framed = data.mode === "frame";
+  var query = framed ? new URLSearchParams(location.search) : null;
+  var opts = {
+    title: (framed ? query.get("title") : data.title) || "Support chat",
+    initPayload: framed ? query.get("init") : data.initPayload,
+    storage: framed ? query.get("storage") : data.storage,
+    container: data.container || null
+  };
+  var hosted = !framed && !opts.container && location.origin !== serverOrigin;
   var MAX_CHARS = 5000;
   var ACK_TIMEOUT_MS = 10000;
   var TYPING_TIMEOUT_MS = 30000;
@@ -212,21 +229,21 @@
   // ---- the widget ---------------------------------------------------------------------------
 
   function Widget() {
-    this.store = makeStore(data.storage === "local" ? "local" : "session");
+    this.store = makeStore(opts.storage === "local" ? "local" : "session");
     this.token = this.store.get("token", null);
     this.entries = this.store.get("entries", []);
     this.outbox = this.store.get("outbox", []);
     this.country = this.store.get("country", null);
     this.helplines = this.store.get("helplines", FALLBACK_HELPLINES);
     this.helplinesWaiting = [];  // run once the crisis lines are fetched (or could not be)
-    this.initPayload = data.initPayload == null ? "/greet" : data.initPayload;
+    this.initPayload = opts.initPayload == null ? "/greet" : opts.initPayload;
     this.socket = null;
     this.ready = false;
     this.sending = false;
     this.everConnected = false;
     this.typingTimer = null;
     this.retryTimer = null;
-    this.container = data.container ? document.querySelector(data.container) : null;
+    this.container = opts.container ? document.querySelector(opts.container) : null;
     var queued = {};
     this.outbox.forEach(function (m) { queued[m.id] = true; });
     this.entries.forEach(function (e) { if (queued[e.id]) e.state = "pending"; });
@@ -244,19 +261,30 @@
     if (floating) root.hidden = !this.store.get("open", false);
 
     var header = el("header", "dsw-header");
-    var title = el("h2", "dsw-title", data.title || "Support chat");
+    var title = el("h2", "dsw-title", opts.title);
     title.id = "dsw-title-" + uid();
     root.setAttribute("aria-labelledby", title.id);
     header.appendChild(title);
     this.clearButton = button("dsw-clear dsw-secondary", "Delete conversation");
     this.clearButton.addEventListener("click", function () { self.askClear(); });
     header.appendChild(this.clearButton);
-    if (floating) {
+    if (floating || framed) {
       var close = button("dsw-close", "\u00d7", "Close chat");
       close.addEventListener("click", function () { self.setOpen(false); });
       header.appendChild(close);
     }
     root.appendChild(header);
+    if (framed) {
+      root.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") self.setOpen(false);
+      });
+      window.addEventListener("message", function (event) {
+        if (event.source === window.parent && event.data && event.data.dsw === "open") {
+          self.input.focus();
+          self.scrollDown();
+        }
+      });
+    }
 
     this.crisis = el("div", "dsw-crisis");
     this.crisis.setAttribute("role", "region");
@@ -350,6 +378,10 @@
   };
 
   Widget.prototype.setOpen = function (open) {
+    if (framed && !open) {  // the page around the frame closes it; the message carries nothing else
+      window.parent.postMessage({ dsw: "close" }, "*");
+      return;
+    }
     if (!this.launcher) return;
     this.root.hidden = !open;
     this.launcherBox.hidden = open;
@@ -807,12 +839,66 @@
     this.renderAll();
   };
 
+  // ---- on another site: the launcher and the crisis line here, the chat in a frame ------------
+
+  function Host() {
+    var self = this;
+    this.store = makeStore("session");  // only whether the chat is open, and the public helplines
+    this.country = null;
+    this.helplines = this.store.get("helplines", FALLBACK_HELPLINES);
+    this.helplinesWaiting = [];
+    var frameUrl = base + "/frame?" + new URLSearchParams({
+      title: opts.title, init: opts.initPayload == null ? "/greet" : opts.initPayload,
+      storage: opts.storage === "local" ? "local" : "session"
+    }).toString();
+    this.frame = el("iframe", "dsw-frame");
+    this.frame.title = opts.title;
+    this.frame.src = frameUrl;
+    this.frame.setAttribute("allow", "clipboard-write");
+    this.launcherBox = el("div", "dsw-launcher-box");
+    this.crisisPill = el("p", "dsw-crisis-pill");
+    this.launcher = button("dsw-launcher dsw-primary", "Chat with us");
+    this.launcher.addEventListener("click", function () { self.setOpen(true); });
+    this.launcherBox.appendChild(this.crisisPill);
+    this.launcherBox.appendChild(this.launcher);
+    document.body.appendChild(this.launcherBox);
+    document.body.appendChild(this.frame);
+    window.addEventListener("message", function (event) {
+      if (event.origin === serverOrigin && event.source === self.frame.contentWindow &&
+          event.data && event.data.dsw === "close") self.setOpen(false);
+    });
+    this.setOpen(this.store.get("open", false), true);
+    this.renderCrisis();
+    this.fetchHelplines();
+  }
+
+  Host.prototype.setOpen = function (open, quietly) {
+    this.frame.hidden = !open;
+    this.launcherBox.hidden = open;
+    this.launcher.setAttribute("aria-expanded", String(open));
+    this.store.set("open", open);
+    if (quietly) return;
+    if (open) {
+      this.frame.focus();
+      this.frame.contentWindow.postMessage({ dsw: "open" }, serverOrigin);
+    } else {
+      this.launcher.focus();
+    }
+  };
+
+  Host.prototype.renderCrisis = function () {
+    this.crisisContent(this.crisisPill, true);
+  };
+  ["currentCountry", "crisisContent", "fetchHelplines", "helplinesSettled"].forEach(function (name) {
+    Host.prototype[name] = Widget.prototype[name];
+  });
+
   function start() {
     loadCss(base + "/widget.css", create);
   }
 
   function create() {
-    var widget = new Widget();
+    var widget = hosted ? new Host() : new Widget();
     window.SupportChatWidget = window.SupportChatWidget || { widgets: [] };
     window.SupportChatWidget.widgets.push(widget);
   }

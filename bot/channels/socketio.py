@@ -190,6 +190,16 @@ class WebChatInput(SocketIOInput):
 
         bp.add_route(page, "/", methods=["GET"], name="webchat_page", strict_slashes=False)
 
+        async def frame(_: Request) -> HTTPResponse:
+            body = assets.read(assets.FRAME)
+            if body is None:
+                return response.text("The web chat frame is missing.", status=500)
+            return response.raw(body, content_type=assets.HTML,
+                                headers={**assets.COMMON_HEADERS,
+                                         "Content-Security-Policy": assets.frame_policy(self.allowed_origins)})
+
+        bp.add_route(frame, "/frame", methods=["GET"], name="webchat_frame")
+
         for filename, (path, content_type) in assets.FILES.items():
             bp.add_route(self._file_handler(path, content_type), f"/{filename}", methods=["GET"],
                          name=f"webchat_{filename.replace('.', '_')}")

@@ -25,10 +25,21 @@ FILES = {
     "socket.io.min.js": (SOCKET_IO_CLIENT, JS),
 }
 INDEX = WEBCHAT_DIR / "index.html"
+# The chat as another site embeds it: in an iframe from this origin, so that site's scripts never
+# reach the session token or the transcript (they live in this origin's storage).
+FRAME = WEBCHAT_DIR / "frame.html"
 
 # The page needs nothing from anywhere else: a strict policy makes injected markup inert as well.
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+
+
+def frame_policy(allowed_origins) -> str:
+    """The page's policy, except that the sites allowed to use the chat may frame it (no one else)."""
+    ancestors = " ".join(["'self'", *allowed_origins])
+    return PAGE_POLICY.replace("frame-ancestors 'self'", f"frame-ancestors {ancestors}")
+
+
 COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",

@@ -104,6 +104,16 @@ def test_an_exercise_takes_answers_in_the_persons_own_words_to_its_end():
     assert "How strong the evidence is" in messages[-1]["text"] and ended["exercise"] is None
 
 
+def test_after_a_crisis_an_exercise_ends_without_grading_its_evidence():
+    slots = {"exercise": "grounding", "exercise_step": 5.0}
+    flagged = {"event": "user", "text": "...", "parse_data": {"safety": {"level": "high"}}}
+    messages, _ = run(ActionFinishExercise(), tracker("step_answer", slots, events=[flagged]))
+    assert messages and not any("How strong the evidence is" in m["text"] for m in messages)
+    crisis_mode = {"event": "active_loop", "name": "crisis_form"}
+    messages, _ = run(ActionFinishExercise(), tracker("step_answer", slots, events=[crisis_mode]))
+    assert not any("How strong the evidence is" in m["text"] for m in messages)
+
+
 def test_an_exercise_is_offered_and_a_typed_yes_starts_the_one_offered():
     offered = {"exercise_offered": "exercise_sleep"}
     messages, _ = run(ActionOfferExercise(), tracker("exercise_offer", offered))

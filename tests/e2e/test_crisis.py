@@ -68,3 +68,15 @@ def test_the_crisis_reply_does_not_need_the_action_server(stack, stack_settings)
     assert "112" in texts[0] or "999" in texts[0]
     assert any("116 123" in t for t in texts)
     assert _flag(stack_settings, chat.conversation_id).level == "imminent"
+
+
+def test_a_young_person_in_crisis_also_gets_the_youth_line(stack, stack_settings):
+    chat = Chat(stack_settings.rasa_port)
+    reply = chat.text("i'm 15 and i live in the uk and i want to kill myself")
+    assert "116 123" in reply and "Childline" in reply and "999" in reply, reply
+
+
+def test_an_adult_in_crisis_gets_no_youth_line(stack, stack_settings):
+    chat = Chat(stack_settings.rasa_port)
+    reply = chat.text("i'm 35 and i live in the uk and i want to kill myself")
+    assert "116 123" in reply and "Childline" not in reply, reply

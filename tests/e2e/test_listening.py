@@ -55,6 +55,23 @@ def test_a_crisis_in_the_middle_of_an_exercise_leaves_it_for_the_safety_check(ch
     assert "Step" not in reply and re.search(r"\d{3}|findahelpline|safe", reply)
 
 
+@pytest.mark.parametrize("message", [
+    "can we do a thought record about the thought that i'd be better off dead",
+    "i want to challenge my thoughts. the thought is everyone would be better off without me",
+])
+def test_a_thought_record_never_starts_on_a_thought_of_dying(chat, message):
+    reply = chat.text(message)
+    assert "Step" not in reply and re.search(r"\d{3}|findahelpline|safe", reply), reply
+
+
+def test_a_thought_of_dying_given_as_a_thought_record_answer_goes_to_the_safety_check(chat):
+    assert step(chat.text("can we do a thought record")) == 1
+    chat.text("last night, alone in my room")
+    chat.text("hopeless 90")
+    reply = chat.text("i'd be better off dead")
+    assert "Step" not in reply and re.search(r"\d{3}|findahelpline|safe", reply), reply
+
+
 def test_stop_and_a_change_of_subject_leave_the_exercise(chat):
     chat.text("breathing exercise please")
     assert "Step" not in chat.text("stop")

@@ -300,3 +300,26 @@ def test_an_unreachable_api_is_logged_without_the_token(make_channel, caplog):
     assert answer.status_code == 200 and channel.rasa.messages[0].text == "hello"
     assert "could not register the webhook" in caplog.text and "sendMessage failed" in caplog.text
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
+
+
+# -- hostile input: never a 5xx ------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=15)
+_updates = st.fixed_dictionaries(
+    {"update_id": st.integers(min_value=1, max_value=2**31)},
+    optional={"message": st.fixed_dictionaries(
+        {"chat": st.fixed_dictionaries({"id": st.integers(), "type": st.sampled_from(["private", "group", 5])})},
+        optional={"text": st.text(max_size=300), "from": _json, "caption": _json}),
+        "callback_query": _json, "edited_message": _json})
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=200), _json.map(lambda v: json.dumps(v).encode()),
+                      _updates.map(lambda v: json.dumps(v).encode())))
+def test_no_update_makes_the_webhook_fail(telegram, body):
+    assert telegram.server.post(body).status_code in (200, 400)

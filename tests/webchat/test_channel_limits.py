@@ -159,3 +159,21 @@ json_values = st.recursive(
 def test_no_body_makes_the_rest_channel_fail(rest, body):
     answer = requests.post(rest, data=body, headers={"Content-Type": "application/json"}, timeout=10)
     assert answer.status_code in (200, 400, 429), (answer.status_code, body)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(event=st.sampled_from(["user_uttered", "session_request", "something_else"]), data=json_values)
+def test_no_socket_io_event_makes_the_web_chat_fail(echo_server, event, data):
+    async def scenario():
+        client = await SocketClient.open(echo_server.url)
+        await client.session()
+        if event == "user_uttered":
+            ack = await client.call(event, data)
+            assert isinstance(ack, dict) and "ok" in ack
+        else:
+            await client.emit(event, data)
+        [reply] = await client.say("still there?")  # the socket and the server survived it
+        assert reply["text"] == "You said: still there?"
+        await client.close()
+
+    run_async(scenario())
