@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -188,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     except RuleError as error:
         print(f"rules error: {error}", file=sys.stderr)
         return 2
+    except subprocess.CalledProcessError as error:
+        print(f"[assistant] a step failed (exit code {error.returncode}): see its output above", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from bot.settings import ROOT
 
+TRAINING_LOG = ROOT / "var" / "logs" / "train.log"
 INPUTS = (
     "config.yml",
     "domain",
@@ -61,11 +62,19 @@ def train_if_needed(model_dir: Path, env: dict, log=print) -> Path:
     if target.exists():
         log(f"model is up to date: {target.name}")
         return target
-    log("training data changed: training the model (a few minutes on 2 cores) ...")
+    log_file = TRAINING_LOG
+    log(f"training data changed: training the model (a few minutes on 2 cores; Rasa's output goes to "
+        f"{log_file.relative_to(ROOT)}) ...")
     command = [sys.executable, "-m", "rasa", "train", "--domain", "domain", "--config", "config.yml",
                "--data", *TRAINING_DATA, "--out", str(model_dir), "--fixed-model-name", target.name[:-7]]
     started = time.monotonic()
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "w") as out:  # screens of library warnings and progress bars stay out of sight
+        finished = subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    if finished.returncode != 0:
+        tail = log_file.read_text(errors="replace").splitlines()[-40:]
+        log("training failed; the end of its output:\n" + "\n".join(tail))
+        raise subprocess.CalledProcessError(finished.returncode, command)
     seconds = time.monotonic() - started
     training_seconds_file(target).write_text(f"{seconds:.1f}\n")
     log(f"trained {target.name} in {seconds:.0f} s")
