@@ -189,7 +189,7 @@ def test_a_conversation_with_quick_replies_survives_a_reload(phone, rasa_url):
     phone.reload()
     expect(phone.locator(".dsw-log .dsw-bubble")).to_have_text(transcript)
     expect(phone.locator(".dsw-status")).to_be_empty()
-    assert session_token(phone) == token
+    assert session_token(phone).split(".")[0] == token.split(".")[0]  # the same conversation, renewed
     assert "symptom" in say(phone, "what are the symptoms of depression").lower()
     assert phone.dialogs == [] and phone.errors == []
 
@@ -255,7 +255,7 @@ def test_the_real_server_refuses_foreign_origins_and_forged_sessions(rasa_url):
         return forged, token
 
     forged, token = run_async(scenario())
-    assert token != forged and re.fullmatch(r"[0-9a-f]{32}\.[0-9a-f]{32}", token)
+    assert token != forged and re.fullmatch(r"[0-9a-f]{32}\.\d+\.[0-9a-f]{32}", token)
 
 
 
