@@ -53,6 +53,23 @@ _EXERCISE_NAMES = re.compile(
     r"self.?compassion|wind.?down|bedtime routine|sleep hygiene|behaviou?ral activation|reaching out|"
     r"reach out|relaxation)\b", re.IGNORECASE)
 SHORT_REQUEST = 4   # words: "breathing", "thought record please"
+# Each exercise by the names people give it. A request that names one starts that one, whatever
+# intent the classifier preferred among the soft ones (the list of exercises, a feeling, nothing).
+_NAMED_EXERCISES = [
+    ("exercise_breathing", r"breathing|breathe|breath ?work|box breath\w*"),
+    ("exercise_grounding", r"grounding|5.?4.?3.?2.?1|five senses|senses thing"),
+    ("exercise_thought_challenging", r"thought record|reframing|challeng\w* (my |the |a )?thoughts?"
+                                     r"|catch it,? check it,? change it"),
+    ("exercise_self_compassion", r"self.?compassion|be (kind|kinder|gentle) (to|with) myself"),
+    ("exercise_sleep", r"wind.?down|bedtime routine|sleep hygiene|sleep (exercise|routine|thing)"),
+    ("exercise_behavioural_activation", r"behaviou?ral activation|activity (plan|scheduling)|plan (an|one|a small)"
+                                        r" (activity|thing)"),
+    ("exercise_reaching_out", r"reach(ing)? out (exercise|thing)|reaching out|contact (someone|a friend) exercise"),
+]
+_NAMED_PATTERNS = [(intent, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for intent, words in _NAMED_EXERCISES]
+_STATEMENT = re.compile(r"\b(i|i'?m|im|my|me|can'?t|cant|won'?t|is|feels?)\b", re.IGNORECASE)
+PROMOTABLE = {"ask_coping", "nlu_fallback", "mood_low", "step_answer", "affirm", "greet", "unsure", "out_of_scope",
+              "talk_to_me", "exercise_offer"}
 # Asking to stop what is going on: "stop", "can we stop", "this isn't helping", "I'm done with this".
 _STOP = re.compile(
     r"^\W*(stop|pause|quit|enough|cancel|end it here|skip (it|this)|no more|that'?s enough|leave it)\b"
@@ -181,9 +198,22 @@ def _exercise(text: str, intent: str, confidence: float) -> Optional[Look]:
         return Look("decline_exercise")
     if short and _STOP.search(text):
         return Look("stop_exercise")
+    named = _named_request(text)
+    if named and named != intent and (intent in PROMOTABLE or intent.startswith(("feeling_", "exercise_"))):
+        return Look(named)
     if intent.startswith("exercise_") and not _clear_launch(text, confidence):
         return Look("exercise_offer", offered=intent)
     return None
+
+
+def _named_request(text: str) -> Optional[str]:
+    """The exercise a request names ("can we do the 5 4 3 2 1 thing"), if exactly one."""
+    # A name on its own asks for it ("grounding pls"); a short statement does not ("i cant breathe").
+    name_alone = len(text.split()) <= SHORT_REQUEST and not _STATEMENT.search(text)
+    if not (_REQUEST.search(text) or name_alone):
+        return None
+    named = {intent for intent, pattern in _NAMED_PATTERNS if pattern.search(text)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _shape(text: str, intent: str, confidence: float) -> Optional[Look]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.message_shape import looks_like_gibberish, second_look
+from bot.message_shape import Look, looks_like_gibberish, second_look
 
 
 @pytest.mark.parametrize("text, intent, confidence, expected", [
@@ -82,3 +82,26 @@ def test_typos_and_slang_are_words_not_gibberish():
     assert not looks_like_gibberish("thats kinda sad lol")
     assert not looks_like_gibberish("ngl i feel rly bad")
     assert looks_like_gibberish("jjjjjjj kkkkk")
+
+
+@pytest.mark.parametrize("text, intent, started", [
+    ("can we do the 5 4 3 2 1 thing", "feeling_anxious", "exercise_grounding"),
+    ("i want to do the breathing exercise", "ask_coping", "exercise_breathing"),
+    ("thought record please", "nlu_fallback", "exercise_thought_challenging"),
+    ("grounding pls", "nlu_fallback", "exercise_grounding"),
+    ("lets do the sleep routine thing", "exercise_breathing", "exercise_sleep"),
+])
+def test_a_request_that_names_an_exercise_starts_that_one(text, intent, started):
+    assert second_look(text, intent, 0.5) == Look(started)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("i cant breathe properly", "feeling_anxious"),        # a statement, not a request
+    ("is breathing evidence based", "ask_evidence"),        # a question about it
+    ("my breathing is fast and shallow", "step_answer"),    # an answer inside an exercise
+    ("can you breathe with me and also do grounding", "ask_coping"),  # two named: not guessed
+    ("i want to kill myself, breathing won't help", "safety_high"),   # never over a safety intent
+])
+def test_a_named_exercise_is_not_started_on_anything_else(text, intent):
+    look = second_look(text, intent, 0.8)
+    assert look is None or not look.intent.startswith("exercise_")
