@@ -39,7 +39,7 @@ async def echo(message) -> None:
         await out.send_text_with_buttons(sender, "Pick one", [
             {"title": "Yes, please", "payload": "/affirm"}, {"title": "No, thanks", "payload": "/deny"}])
     elif message.text == "slow":  # keeps the conversation busy, as a slow model would
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(0.6)
         await out.send_text_message(sender, "You said: slow")
     else:
         await out.send_text_message(sender, f"You said: {message.text}")
