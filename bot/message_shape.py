@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot import reflection, words
+from bot.content.aspects import aspect_in, topic_in
 
 # Below this the classifier is guessing which exercise: offer it instead of starting it; a request
 # that names the exercise ("let's do the thought record") needs less.
@@ -149,7 +150,7 @@ def second_look(text: str, intent: str, confidence: float,
     if not text or text.startswith("/"):
         return None
     return (_place(text, intent, confidence, country_named) or _emoji(text) or _erase(text, intent)
-            or _exercise(text, intent, confidence) or _shape(text, intent, confidence)
+            or _exercise(text, intent, confidence) or _unfounded_topic(text, intent) or _shape(text, intent, confidence)
             or _someone_else(text, intent) or _feeling_behind_fallback(intent, ranking))
 
 
@@ -206,6 +207,33 @@ def _exercise(text: str, intent: str, confidence: float) -> Optional[Look]:
     return None
 
 
+# The article intents (actions/psychoeducation.py TOPIC_BY_INTENT). A message the classifier files
+# under one of them that is neither phrased as a question nor names anything an article is about
+# ("my phone, a lamp, the door and my dog", an answer to an exercise step) is an answer, not a
+# question: inside an exercise it stays the step's answer, outside it the bot asks what it answers.
+TOPIC_INTENTS = {
+    "ask_what_is_depression", "ask_symptoms", "ask_causes", "ask_diagnosis", "ask_treatment_overview",
+    "ask_antidepressants", "ask_psychotherapy", "ask_digital_therapeutics", "ask_esketamine",
+    "ask_complementary", "ask_personalised_medicine", "ask_collaborative_care", "ask_depression_vs_anxiety",
+    "ask_supporting_someone"}
+_QUESTION_SHAPE = re.compile(
+    r"\?|^\W*(what|how|why|when|where|who|which|is|are|am|can|could|do|does|did|should|would|will|tell|"
+    r"explain|info|information|any|anything|help)\b|\b(tell me|explain|what about|info (on|about)|"
+    r"information (on|about)|more about|learn about|read about|know about)\b", re.IGNORECASE)
+_ABOUT_WORDS = re.compile(
+    r"\b(depress\w*|symptoms?|signs?|causes?|diagnos\w*|treat\w*|therap\w*|counsel\w*|medic\w*|meds|"
+    r"pills?|tablets?|antidepress\w*|anxiety|anxious|mental health|doctor|gp|support(ing)?|help(ing)? "
+    r"(him|her|them|my)|mood|low|sad)\b", re.IGNORECASE)
+
+
+def _unfounded_topic(text: str, intent: str) -> Optional[Look]:
+    if intent not in TOPIC_INTENTS or _QUESTION_SHAPE.search(text):
+        return None
+    if topic_in(text) or aspect_in(text) or _ABOUT_WORDS.search(text):
+        return None
+    return Look("step_answer")
+
+
 def _named_request(text: str) -> Optional[str]:
     """The exercise a request names ("can we do the 5 4 3 2 1 thing"), if exactly one."""
     # A name on its own asks for it ("grounding pls"); a short statement does not ("i cant breathe").
@@ -217,7 +245,7 @@ def _named_request(text: str) -> Optional[str]:
 
 
 def _shape(text: str, intent: str, confidence: float) -> Optional[Look]:
-    if looks_like_gibberish(text):
+    if looks_like_gibberish(text) and not topic_in(text):  # "spravato" is a word we know, if spaCy doesn't
         return Look("gibberish")
     if len(text.split()) >= VENT_WORDS and (intent in SOFT_INTENTS or confidence < 0.6):
         return Look("feeling_vent")

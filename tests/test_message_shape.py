@@ -105,3 +105,20 @@ def test_a_request_that_names_an_exercise_starts_that_one(text, intent, started)
 def test_a_named_exercise_is_not_started_on_anything_else(text, intent):
     look = second_look(text, intent, 0.8)
     assert look is None or not look.intent.startswith("exercise_")
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("my phone, a lamp, the door and my dog", "ask_complementary"),
+    ("the fridge humming and a car outside", "ask_complementary"),
+])
+def test_a_topic_intent_without_a_question_or_a_topic_is_an_answer(text, intent):
+    assert second_look(text, intent, 0.8) == Look("step_answer")
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("antidepressants", "ask_antidepressants"), ("what is depression", "ask_what_is_depression"),
+    ("cbt", "ask_psychotherapy"), ("yoga", "ask_complementary"), ("spravato", "ask_esketamine"),
+    ("genesight", "ask_personalised_medicine"), ("my daughter seems down all the time", "ask_supporting_someone"),
+])
+def test_a_topic_question_keeps_its_intent(text, intent):
+    assert second_look(text, intent, 0.8) is None
