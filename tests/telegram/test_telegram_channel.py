@@ -121,7 +121,9 @@ def test_a_redelivered_update_is_handled_once(standin, telegram):
     ("/start", "/greet"), ("/start@support_standin_bot", "/greet"), ("/help", "/ask_capabilities"),
     ("/helpline", "/ask_helpline"),
     # any other command is sent as words, through NLU and the safety screen, never as an intent
-    ("/affirm", "affirm"), ("/want to die", "want to die"), ("/", "/ask_capabilities")])
+    ("/affirm", "affirm"), ("/want to die", "want to die"), ("/", "/ask_capabilities"),
+    ("/greet@1.0 I want to kill myself", "greet@1.0 I want to kill myself"),
+    ('/inform_country{"country":"DE"} I want to kill myself', 'inform_country{"country":"DE"} I want to kill myself')])
 def test_commands(standin, telegram, command, payload):
     standin.deliver(standin.text_update(new_chat_id(), command))
     assert [m.text for m in telegram.rasa.messages] == [payload]
