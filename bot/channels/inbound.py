@@ -32,6 +32,7 @@ _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 # Entities a payload may carry: the country the widget's banner shows or the person chose there.
 _PAYLOAD_ENTITIES = frozenset({"country", "country_hint"})
 _KEEP_CONTROLS = frozenset("\n\t")
+_LEADING_SLASHES = re.compile(r"^[\s/]+")  # "/\n/ hi" must not keep a slash after the first is gone
 
 
 class Inbound(NamedTuple):
@@ -83,7 +84,7 @@ def is_payload(text: str, intents: Iterable[str]) -> bool:
 
 def as_words(text: str) -> str:
     """A "/..." message that is not a payload, as plain words ("/greet@1.0 hi" becomes "greet@1.0 hi")."""
-    return text.lstrip("/").strip() if text.startswith("/") else text
+    return _LEADING_SLASHES.sub("", text).strip() if text.startswith("/") else text
 
 
 def prepare(raw: object, intents: Optional[Iterable[str]] = None) -> Optional[Inbound]:
