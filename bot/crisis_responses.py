@@ -39,11 +39,16 @@ def _crisis_lines(country: dict) -> list:
     return general_lines(_lines(country))
 
 
+def _always_open_alternative(country: dict, line):
+    """Another line of the country open 24/7, for when `line` may be closed (None: there is none)."""
+    return next((h for h in _crisis_lines(country) if h.always_open and h.name != line.name), None)
+
+
 def _backup(country: dict, line) -> str:
     """A line that may be closed now is never sent alone: a 24/7 line, or else the emergency number."""
     if line.always_open:
         return ""
-    alternative = next((h for h in _crisis_lines(country) if h.always_open and h.name != line.name), None)
+    alternative = _always_open_alternative(country, line)
     if alternative:
         return f" If they're closed, {describe(alternative)}."
     return f" If they're closed, call {country['emergency']}."
@@ -51,10 +56,9 @@ def _backup(country: dict, line) -> str:
 
 def _closing(country: dict, line, emergency: str = "In an emergency", text_line: str = "") -> str:
     """The backup for a line that may be closed, a line to text, and the emergency number, said once."""
-    backup = _backup(country, line)
-    if backup.endswith(f"call {country['emergency']}."):
+    if not line.always_open and _always_open_alternative(country, line) is None:
         return f"{text_line} If they're closed, or {emergency[0].lower() + emergency[1:]}, call {country['emergency']}."
-    return f"{backup}{text_line} {emergency}, call {country['emergency']}."
+    return f"{_backup(country, line)}{text_line} {emergency}, call {country['emergency']}."
 
 
 def _text_line(country: dict) -> str:

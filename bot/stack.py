@@ -61,16 +61,22 @@ def port_in_use(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited with code {process.returncode} while starting")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
+        if _answers(url):
+            return
+        time.sleep(0.5)
     raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
 
 
@@ -192,12 +198,8 @@ class Stack:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.supervise_once()
-            if child.process is not None and child.process.poll() is None:
-                try:
-                    with urllib.request.urlopen(child.health_url, timeout=2):
-                        return
-                except OSError:
-                    pass
+            if child.process is not None and child.process.poll() is None and _answers(child.health_url):
+                return
             time.sleep(0.5)
         raise RuntimeError(f"{name} did not come back within {timeout:.0f} s")
 

@@ -180,25 +180,11 @@ class WebChatInput(SocketIOInput):
     # -- HTTP: the page, the widget, the socket.io client, the helpline list ----------------------
 
     def _add_pages(self, bp: Blueprint) -> None:
-        async def page(_: Request) -> HTTPResponse:
-            body = assets.read(assets.INDEX)
-            if body is None:
-                return response.text("The web chat page is missing.", status=500)
-            return response.raw(body, content_type=assets.HTML,
-                                headers={**assets.COMMON_HEADERS,
-                                         "Content-Security-Policy": assets.PAGE_POLICY})
-
-        bp.add_route(page, "/", methods=["GET"], name="webchat_page", strict_slashes=False)
-
-        async def frame(_: Request) -> HTTPResponse:
-            body = assets.read(assets.FRAME)
-            if body is None:
-                return response.text("The web chat frame is missing.", status=500)
-            return response.raw(body, content_type=assets.HTML,
-                                headers={**assets.COMMON_HEADERS,
-                                         "Content-Security-Policy": assets.frame_policy(self.allowed_origins)})
-
-        bp.add_route(frame, "/frame", methods=["GET"], name="webchat_frame")
+        bp.add_route(self._page_handler(assets.INDEX, lambda: assets.PAGE_POLICY), "/", methods=["GET"],
+                     name="webchat_page", strict_slashes=False)
+        # The frame another site embeds: only the allowed sites may frame it.
+        bp.add_route(self._page_handler(assets.FRAME, lambda: assets.frame_policy(self.allowed_origins)),
+                     "/frame", methods=["GET"], name="webchat_frame")
 
         for filename, (path, content_type) in assets.FILES.items():
             bp.add_route(self._file_handler(path, content_type), f"/{filename}", methods=["GET"],
@@ -214,6 +200,19 @@ class WebChatInput(SocketIOInput):
             return response.json(assets.helplines_payload(helplines_file), headers=headers)
 
         bp.add_route(helplines, "/helplines.json", methods=["GET"], name="webchat_helplines")
+
+    @staticmethod
+    def _page_handler(path, policy: Callable[[], str]) -> Callable[[Request], Awaitable[HTTPResponse]]:
+        """An HTML page with its Content-Security-Policy (read per request: the allowed origins grow
+        when the server learns its own)."""
+        async def serve(_: Request) -> HTTPResponse:
+            body = assets.read(path)
+            if body is None:
+                return response.text(f"The web chat page {path.name} is missing.", status=500)
+            return response.raw(body, content_type=assets.HTML,
+                                headers={**assets.COMMON_HEADERS, "Content-Security-Policy": policy()})
+
+        return serve
 
     @staticmethod
     def _file_handler(path, content_type: str) -> Callable[[Request], Awaitable[HTTPResponse]]:

@@ -54,8 +54,7 @@ def read(path: Path) -> Optional[bytes]:
         return None
 
 
-def _line(raw: dict) -> dict:
-    line = SimpleNamespace(**raw)
+def _line(line: SimpleNamespace) -> dict:
     return {"name": line.name, "call": line.call, "text": line.text, "hours": line.hours,
             "always_open": line.always_open, "url": line.url, "reach": ways_to_reach(line)}
 
@@ -65,13 +64,13 @@ def helplines_payload(helplines_file: Path) -> dict:
     directory = read_helplines(helplines_file)
     countries = {}
     for country in directory["countries"]:
-        lines = [vars(h) for h in general_lines([SimpleNamespace(**h) for h in country["helplines"]])]
-        alternative = text_alternative([SimpleNamespace(**h) for h in lines])
+        lines = general_lines([SimpleNamespace(**h) for h in country["helplines"]])
+        alternative = text_alternative(lines)
         countries[country["code"]] = {
             "name": country["name"],
             "emergency": country["emergency"],
             "line": _line(lines[0]),
-            "text_line": _line(vars(alternative)) if alternative else None,
+            "text_line": _line(alternative) if alternative else None,
             "locales": country["locales"],
             "time_zones": country["time_zones"],
         }

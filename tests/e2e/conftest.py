@@ -7,6 +7,7 @@ import uuid
 import pytest
 import requests
 
+from bot.flags import flagged_conversations
 from tests.support import fresh_settings, running_stack
 
 
@@ -20,6 +21,11 @@ def stack_settings(tmp_path_factory):
 def stack(stack_settings, tmp_path_factory):
     with running_stack(stack_settings, tmp_path_factory.mktemp("logs")) as running:
         yield running
+
+
+def flag_of(settings, conversation_id):
+    """The flag the safety layer raised on one conversation, or None."""
+    return next((f for f in flagged_conversations(settings.database_url) if f.sender_id == conversation_id), None)
 
 
 class Chat:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flags import flagged_conversations
-from tests.e2e.conftest import Chat
+from tests.e2e.conftest import Chat, flag_of
 
 pytestmark = pytest.mark.e2e
-
-
-def _flag(settings, sender):
-    return next((f for f in flagged_conversations(settings.database_url) if f.sender_id == sender), None)
 
 
 def test_a_crisis_message_gets_the_hotline_first_and_a_safety_question(chat, stack_settings):
@@ -19,7 +14,7 @@ def test_a_crisis_message_gets_the_hotline_first_and_a_safety_question(chat, sta
     assert "Samaritans" in replies[0]["text"] and "116 123" in replies[0]["text"]
     assert replies[-1]["text"] == "Are you safe right now?"
     assert {b["payload"] for b in replies[-1]["buttons"]} == {"/crisis_safe_now", "/crisis_not_safe"}
-    flag = _flag(stack_settings, chat.conversation_id)
+    flag = flag_of(stack_settings, chat.conversation_id)
     assert flag.level == "high" and "suicidal_ideation" in flag.categories and flag.channel == "rest"
 
 
@@ -41,20 +36,20 @@ def test_a_retraction_keeps_the_conversation_flagged(chat, stack_settings):
     chat.say("I want to end my life")
     answer = chat.text("jk lol")
     assert "still like to check in" in answer
-    assert _flag(stack_settings, chat.conversation_id).level == "high"
+    assert flag_of(stack_settings, chat.conversation_id).level == "high"
 
 
 def test_not_safe_right_now_is_answered_and_recorded_as_imminent(chat, stack_settings):
     chat.say("I don't want to be alive anymore")
     answer = chat.text("no")
     assert "call your local emergency number" in answer or "emergency" in answer
-    assert _flag(stack_settings, chat.conversation_id).level == "imminent"
+    assert flag_of(stack_settings, chat.conversation_id).level == "imminent"
 
 
 def test_idioms_and_negations_are_not_crises(chat, stack_settings):
     for text in ("this exam is killing me", "I'm not suicidal, just sad today"):
         assert "Are you safe right now?" not in chat.text(text)
-    assert _flag(stack_settings, chat.conversation_id) is None
+    assert flag_of(stack_settings, chat.conversation_id) is None
 
 
 def test_the_crisis_reply_does_not_need_the_action_server(stack, stack_settings):
@@ -67,7 +62,7 @@ def test_the_crisis_reply_does_not_need_the_action_server(stack, stack_settings)
     texts = [r["text"] for r in replies]
     assert "112" in texts[0] or "999" in texts[0]
     assert any("116 123" in t for t in texts)
-    assert _flag(stack_settings, chat.conversation_id).level == "imminent"
+    assert flag_of(stack_settings, chat.conversation_id).level == "imminent"
 
 
 def test_a_young_person_in_crisis_also_gets_the_youth_line(stack, stack_settings):

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from bot.channels import inbound
 from bot.database import engine_for
-from bot.flags import EVENTS, flagged_conversations
-from tests.e2e.conftest import Chat
+from bot.flags import EVENTS
+from tests.e2e.conftest import Chat, flag_of
 from tests.webchat.conftest import SocketClient, run_async
 
 pytestmark = pytest.mark.e2e
@@ -24,10 +24,6 @@ pytestmark = pytest.mark.e2e
 PRIVATE = ("zq-private-marker", "+44 7700 900123", "someone.private@example.org")
 MARKED = f"my name is {PRIVATE[0]}, call me on {PRIVATE[1]} or write to {PRIVATE[2]}"
 APOLOGY = "something went wrong on my side"
-
-
-def _flag(settings, conversation_id):
-    return next((f for f in flagged_conversations(settings.database_url) if f.sender_id == conversation_id), None)
 
 
 def _user_events(settings, conversation_id) -> int:
@@ -46,7 +42,7 @@ def test_a_crisis_message_behind_an_intent_prefix_is_still_screened_on_rest(stac
     chat = Chat(stack_settings.rasa_port)
     reply = chat.text(typed)
     assert "I'm really glad you told me" in reply or "Are you safe right now?" in reply, reply
-    assert _flag(stack_settings, chat.conversation_id).level in ("high", "imminent")
+    assert flag_of(stack_settings, chat.conversation_id).level in ("high", "imminent")
 
 
 def test_a_crisis_message_behind_an_intent_prefix_is_still_screened_on_the_web_chat(stack, stack_settings):
@@ -59,7 +55,7 @@ def test_a_crisis_message_behind_an_intent_prefix_is_still_screened_on_the_web_c
 
     sender, texts = run_async(scenario())
     assert any("Are you safe right now?" in t or "glad you told me" in t for t in texts), texts
-    assert _flag(stack_settings, sender).level in ("high", "imminent")
+    assert flag_of(stack_settings, sender).level in ("high", "imminent")
 
 
 def test_a_message_too_long_to_read_gets_a_reply_with_the_crisis_line(stack, stack_settings):
@@ -86,7 +82,7 @@ def test_when_the_action_server_dies_rasa_keeps_answering_and_it_is_restarted(st
         stack.wait_until_up("action-server", timeout=90)
     assert stack.children["action-server"].restarts >= 1
     assert APOLOGY not in Chat(stack_settings.rasa_port).text("what are the side effects of sertraline?")
-    assert _flag(stack_settings, chat.conversation_id).level == "imminent"
+    assert flag_of(stack_settings, chat.conversation_id).level == "imminent"
 
 
 def test_a_hung_action_server_gets_the_apology_after_the_timeout(stack, stack_settings):
@@ -144,7 +140,7 @@ def test_a_flood_on_one_socket_loses_nothing_it_accepted_and_refuses_the_rest_al
     while _user_events(stack_settings, sender) < len(accepted) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _user_events(stack_settings, sender) == len(accepted)
-    assert _flag(stack_settings, sender).level in ("high", "imminent")
+    assert flag_of(stack_settings, sender).level in ("high", "imminent")
 
 
 # -- logs without text --------------------------------------------------------------------------------
