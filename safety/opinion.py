@@ -24,6 +24,9 @@ class Opinion:
     trace: tuple[str, ...] = ()
     # The message's language, when the detector can tell ("en", "de", ...); "" when it cannot.
     language: str = ""
+    # The names of the rules that fired and counted (pattern detectors), kept with the stored verdict
+    # so that staff can see why a message was flagged.
+    rules: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         """What the stored verdict keeps of this opinion."""
@@ -32,4 +35,6 @@ class Opinion:
             out["scores"] = {k: round(v, 3) for k, v in self.scores.items()}
         if self.language:
             out["language"] = self.language
+        if self.rules:
+            out["rules"] = list(self.rules)
         return out

@@ -37,5 +37,6 @@ class PatternDetector:
                       for o in reading.phrases)
         if reading.markers:
             trace += ("markers: " + ", ".join(dict.fromkeys(reading.markers)),)
+        rules = tuple(dict.fromkeys(o.rule for o in reading.phrases if not o.set_aside))
         return Opinion(self.name, self.version, verdict.level, verdict.categories, verdict.evidence,
-                       cleared=reading.cleared, trace=trace)
+                       cleared=reading.cleared, trace=trace, rules=rules)
