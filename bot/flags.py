@@ -13,22 +13,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, or_, select
+from sqlalchemy import or_, select
 
 from bot.database import engine_for
+from bot.tracker_events import EVENTS, utc as _time
 from safety import Level, Verdict, combine
-
-# The columns of Rasa 3.6's SQLTrackerStore table that we read.
-EVENTS = Table(
-    "events", MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
 
 
 @dataclass
@@ -60,10 +49,6 @@ ANSWER_LEVELS = {
 ANSWER_SLOTS = sorted({name for name, _ in ANSWER_LEVELS} | {"crisis_safe", "crisis_help", "crisis_situation"})
 # Crisis mode's form for a person who is not safe right now: entering it is imminent risk.
 UNSAFE_FORM = "unsafe_form"
-
-
-def _time(timestamp: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc)
 
 
 def _rows(database_url: str, since: Optional[dt.datetime]):
@@ -124,7 +109,9 @@ def _add_answer(flags: dict, sender_id: str, timestamp: float, name: Optional[st
         return
     flag = _flag_for(flags, sender_id, _time(timestamp))
     flag._disclosed = max(flag._disclosed, level)
-    if name not in ("risk_disclosed", "not_safe") and value is not None:
+    if name == "not_safe":
+        flag.answers["said_not_safe"] = True  # crisis mode's question "are you safe right now?" got a no
+    elif name != "risk_disclosed" and value is not None:
         flag.answers[name] = value
 
 
