@@ -2,6 +2,7 @@
 # make test   set up the same way and run the whole test suite
 # make check  the fast tier: every test that needs neither a trained Rasa model nor a running stack
 # make bench  start the stack and print latency, throughput, training time and memory
+# make staff-user USERNAME=... ROLE=reviewer|admin   an account for the staff review app (port 8000)
 
 VENV     := .venv
 PY       := $(VENV)/bin/python
@@ -11,7 +12,7 @@ export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test check bench setup lock clean retention
+.PHONY: run test check bench setup lock clean retention staff-user
 
 $(STAMP): requirements.lock
 	@echo "[assistant] creating $(VENV) with $$(scripts/find-python3.10) and installing requirements.lock ..."
@@ -33,6 +34,12 @@ test: setup
 
 retention: $(STAMP)
 	@$(PY) -m bot.cli retention
+
+# An account for the staff review app: make staff-user USERNAME=alex ROLE=reviewer|admin
+# (the password is asked for twice on a terminal, or read from the first line of standard input).
+staff-user: $(STAMP)
+	@test -n "$(USERNAME)" && test -n "$(ROLE)" || { echo "usage: make staff-user USERNAME=name ROLE=reviewer|admin" >&2; exit 2; }
+	@$(PY) -m staff user --username "$(USERNAME)" --role "$(ROLE)"
 
 check: $(STAMP)
 	@$(PY) -m pytest -q -m "not e2e and not model" -p no:cacheprovider

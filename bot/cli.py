@@ -24,8 +24,10 @@ def _say(message: str) -> None:
 
 def cmd_migrate(settings) -> None:
     from bot.database import migrate
+    from staff.database import migrate as migrate_staff
 
     migrate(settings.database_url)
+    migrate_staff(settings.database_url)
     _say("database schema is up to date")
 
 
@@ -115,8 +117,9 @@ def _stop_on_sigterm() -> None:
 
 def cmd_retention(settings) -> None:
     from bot.retention import from_settings
+    from staff.reviews import resolved_lookup
 
-    _say(str(from_settings(settings)))
+    _say(str(from_settings(settings, resolved_lookup(settings.database_url))))
 
 
 def _supervise(stack, settings, retention_every_s: float = 3600) -> None:
@@ -143,8 +146,8 @@ def cmd_run(settings) -> int:
     try:
         with Stack(settings, model, say=_say) as stack:
             _say(f"ready: web chat http://{settings.rasa_host}:{settings.rasa_port}/webchat, REST POST "
-                 f"http://{settings.rasa_host}:{settings.rasa_port}/webhooks/rest/webhook "
-                 "(Ctrl-C stops both servers)")
+                 f"http://{settings.rasa_host}:{settings.rasa_port}/webhooks/rest/webhook, staff review app "
+                 f"{settings.staff_url}/ (create an account with `make staff-user`; Ctrl-C stops everything)")
             _supervise(stack, settings)
     except KeyboardInterrupt:
         _say("stopped")
@@ -163,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         ("load-content", "load data/content/ into the content store (all or nothing)"),
         ("train", "train the Rasa model if its inputs changed"),
         ("setup", "migrate, load content, regenerate crisis responses and rules, train if needed"),
-        ("run", "set up, then start the action server and the Rasa server"),
+        ("run", "set up, then start the action server, the Rasa server and the staff review app"),
         ("flags", "list flagged conversations, most urgent first (for staff)"),
         ("retention", "delete conversations past retention (RETENTION_DAYS; flagged ones are kept)"),
     ]:

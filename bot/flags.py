@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 from sqlalchemy import or_, select
 
 from bot.database import engine_for
-from bot.tracker_events import EVENTS, utc as _time
+from bot.tracker_events import EVENTS, has_events, utc as _time
 from safety import Level, Verdict, combine
 
 
@@ -61,6 +61,8 @@ def _rows(database_url: str, since: Optional[dt.datetime]):
              .order_by(EVENTS.c.id))
     if since is not None:
         query = query.where(EVENTS.c.timestamp >= since.timestamp())
+    if not has_events(database_url):
+        return  # Rasa has not stored a conversation yet
     with engine_for(database_url).connect() as connection:
         yield from connection.execute(query)
 

@@ -2,7 +2,7 @@
 
 An unflagged conversation is deleted RETENTION_DAYS after its last event. A flagged one (the safety
 layer saw concern or more) is kept for staff to review, and deleted FLAGGED_RETENTION_DAYS after
-staff resolve it; until the staff review app records resolutions, flagged conversations are kept.
+staff resolve it in the staff review app (staff.reviews.resolved_lookup); until then it is kept.
 Deletion is the same erasure "forget my conversation" uses, one conversation per transaction.
 `python -m bot.cli retention` (make retention) runs it; the launcher runs it at start and hourly.
 """
@@ -16,7 +16,8 @@ from sqlalchemy import func, inspect, select
 
 from bot.database import engine_for
 from bot.erasure import erase_conversation
-from bot.flags import EVENTS, flagged_conversations
+from bot.flags import flagged_conversations
+from bot.tracker_events import EVENTS
 
 
 @dataclass
@@ -62,5 +63,7 @@ def apply_retention(database_url: str, retention_days: int, flagged_retention_da
     return report
 
 
-def from_settings(settings) -> RetentionReport:
-    return apply_retention(settings.database_url, settings.retention_days, settings.flagged_retention_days)
+def from_settings(settings, resolved_at: Callable[[str], Optional[dt.datetime]] = lambda _sender: None
+                  ) -> RetentionReport:
+    return apply_retention(settings.database_url, settings.retention_days, settings.flagged_retention_days,
+                           resolved_at=resolved_at)

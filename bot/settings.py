@@ -22,6 +22,17 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be true or false, got {raw!r}")
+
+
 def _list(raw: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
@@ -66,10 +77,34 @@ class Settings:
     # their last message; flagged ones this many days after staff resolve them.
     retention_days: int = 30
     flagged_retention_days: int = 90
+    # The staff review app (staff/): where it listens, and the address staff open (alerts link there).
+    staff_host: str = "127.0.0.1"
+    staff_port: int = 8000
+    staff_base_url: str = ""
+    # Proxies whose X-Forwarded-Proto/For are believed (the HTTPS terminator in front of the app).
+    staff_trusted_proxies: str = "127.0.0.1"
+    staff_session_idle_minutes: int = 15
+    staff_session_max_hours: int = 12
+    staff_lockout_attempts: int = 5
+    staff_lockout_minutes: int = 15
+    # Alerts on a new high or imminent flag: a webhook (JSON POST) and/or e-mail over SMTP.
+    staff_alert_webhook_url: str = ""
+    staff_alert_email_to: tuple[str, ...] = ()
+    staff_alert_poll_s: int = 2
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_from: str = "assistant-alerts@localhost"
 
     @property
     def action_endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @property
+    def staff_url(self) -> str:
+        return (self.staff_base_url or f"http://localhost:{self.staff_port}").rstrip("/")
 
     @property
     def helplines_file(self) -> Path:
@@ -101,6 +136,23 @@ def load() -> Settings:
         max_waiting_messages=_int("MAX_WAITING_MESSAGES", 5),
         retention_days=_int("RETENTION_DAYS", 30),
         flagged_retention_days=_int("FLAGGED_RETENTION_DAYS", 90),
+        staff_host=env.get("STAFF_HOST", "127.0.0.1").strip() or "127.0.0.1",
+        staff_port=_int("STAFF_PORT", 8000),
+        staff_base_url=env.get("STAFF_BASE_URL", "").strip(),
+        staff_trusted_proxies=env.get("STAFF_TRUSTED_PROXIES", "127.0.0.1").strip(),
+        staff_session_idle_minutes=_int("STAFF_SESSION_IDLE_MINUTES", 15),
+        staff_session_max_hours=_int("STAFF_SESSION_MAX_HOURS", 12),
+        staff_lockout_attempts=_int("STAFF_LOCKOUT_ATTEMPTS", 5),
+        staff_lockout_minutes=_int("STAFF_LOCKOUT_MINUTES", 15),
+        staff_alert_webhook_url=env.get("STAFF_ALERT_WEBHOOK_URL", "").strip(),
+        staff_alert_email_to=_list(env.get("STAFF_ALERT_EMAIL_TO", "")),
+        staff_alert_poll_s=_int("STAFF_ALERT_POLL_SECONDS", 2),
+        smtp_host=env.get("SMTP_HOST", "").strip(),
+        smtp_port=_int("SMTP_PORT", 587),
+        smtp_user=env.get("SMTP_USER", "").strip(),
+        smtp_password=env.get("SMTP_PASSWORD", ""),
+        smtp_starttls=_bool("SMTP_STARTTLS", True),
+        smtp_from=env.get("SMTP_FROM", "").strip() or "assistant-alerts@localhost",
     )
 
 

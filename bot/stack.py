@@ -1,4 +1,5 @@
-"""Running the stack: the action server and the Rasa server as supervised child processes.
+"""Running the stack: the action server, the Rasa server and the staff review app as supervised child
+processes.
 
 Each server is restarted when it dies, with a growing pause (1 s, 2 s, 4 s ... at most 30 s, back to
 1 s once it has stayed up a minute); the Rasa server never stops because the action server did (its
@@ -36,6 +37,9 @@ def child_env(settings: Settings) -> dict:
         "ACTION_TOKEN": settings.action_token,
         "ACTION_TIMEOUT": str(settings.action_timeout_s),
         "REST_TOKEN": settings.rest_token,
+        "STAFF_HOST": settings.staff_host,
+        "STAFF_PORT": str(settings.staff_port),
+        "STAFF_BASE_URL": settings.staff_url,
         # Read by Rasa and rasa-sdk themselves; message text appears only at DEBUG.
         "LOG_LEVEL": settings.log_level,
         "WEBCHAT_ALLOWED_ORIGINS": ",".join(settings.webchat_allowed_origins),
@@ -93,7 +97,7 @@ class Child:
 
 
 class Stack:
-    """The two servers. Use as a context manager: both are stopped on exit, whatever happened."""
+    """The three servers. Use as a context manager: both are stopped on exit, whatever happened."""
 
     def __init__(self, settings: Settings, model: Path, log_dir: Optional[Path] = None,
                  say: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> None:
@@ -108,6 +112,9 @@ class Stack:
                 "rasa", "run", "--model", str(model), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", s.rasa_host, "--port", str(s.rasa_port)],
                 f"http://127.0.0.1:{s.rasa_port}/"),
+            # The staff review app (staff/): its sign-in page is its one anonymous page.
+            "staff-app": Child("staff-app", ["staff", "serve", "--port", str(s.staff_port)],
+                               f"http://127.0.0.1:{s.staff_port}/login"),
         }
 
     @property
@@ -128,10 +135,11 @@ class Stack:
         child.started, child.restart_at = time.monotonic(), None
 
     def start(self, timeout: float = 120) -> "Stack":
-        busy = [p for p in (self.settings.rasa_port, self.settings.action_port) if port_in_use(p)]
+        s = self.settings
+        busy = [p for p in (s.rasa_port, s.action_port, s.staff_port) if port_in_use(p)]
         if busy:
             raise RuntimeError(f"port {busy[0]} is already in use: is the assistant already running? "
-                               "Stop it, or set RASA_PORT / ACTION_PORT")
+                               "Stop it, or set RASA_PORT / ACTION_PORT / STAFF_PORT")
         for child in self.children.values():
             self._spawn(child)
         for child in self.children.values():
