@@ -27,6 +27,7 @@ def routes() -> list:
         public("/login", views.login, methods=("POST",)),
         page("/logout", views.logout, methods=("POST",)),
         page("/", views.queue),
+        page("/find", views.find),
         page("/conversations/{review_id:int}", views.conversation),
         page("/conversations/{review_id:int}/status", views.set_status, methods=("POST",)),
         page("/conversations/{review_id:int}/assign", views.assign, methods=("POST",)),

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.database import engine_for
 from bot.flags import Flag, flagged_conversations
+from bot.tracker_events import transcript
 from safety import Level
 from staff import audit, tables
 from staff.clock import aware, now
@@ -142,7 +143,35 @@ def queue(database_url: str, filters: Filters) -> Queue:
 
 
 def item(database_url: str, review_id: int) -> Optional[Item]:
-    return next((i for i in sync(database_url) if i.review_id == review_id), None)
+    """A conversation staff can open: a flagged one, or one opened by its id (`open_by_id`)."""
+    found = next((i for i in sync(database_url) if i.review_id == review_id), None)
+    if found is not None:
+        return found
+    r, u = tables.reviews, tables.users
+    with engine_for(database_url).connect() as connection:
+        row = connection.execute(select(r, u.c.username).select_from(r.outerjoin(u, u.c.id == r.c.assigned_to))
+                                 .where(r.c.id == review_id)).first()
+    if row is None:
+        return None
+    seen = aware(row.first_seen_at)
+    unflagged = Flag(row.sender_id, "none", [], [], None, seen, seen, 0)
+    return Item(row.id, unflagged, row.status, row.outcome, row.username, aware(row.resolved_at))
+
+
+def open_by_id(database_url: str, sender_id: str, actor: str) -> int:
+    """The review id of any stored conversation, flagged or not, so that staff can read it and label
+    a message the safety layer missed; raises ReviewError when there is no such conversation."""
+    sender_id = (sender_id or "").strip()[:255]
+    if not sender_id or not transcript(database_url, sender_id).turns:
+        raise ReviewError("no conversation is stored under that id")
+    with engine_for(database_url).begin() as connection:
+        existing = connection.execute(select(tables.reviews.c.id)
+                                      .where(tables.reviews.c.sender_id == sender_id)).scalar()
+        if existing is None:
+            existing = connection.execute(insert(tables.reviews).values(
+                sender_id=sender_id, status="new", first_seen_at=now(), updated_at=now())).inserted_primary_key[0]
+        audit.record(connection, actor, "opened_by_id", str(existing))
+    return existing
 
 
 def set_status(database_url: str, review_id: int, status: str, outcome: Optional[str], actor: str,

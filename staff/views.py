@@ -73,6 +73,14 @@ def queue(ctx: Context) -> Response:
                       notice=ctx.request.query_params.get("done", ""))
 
 
+def find(ctx: Context) -> Response:
+    try:
+        review_id = reviews.open_by_id(ctx.config.database_url, ctx.request.query_params.get("id", ""), ctx.actor)
+    except ReviewError as error:
+        return ctx.render("error.html", status_code=404, message=f"Not found: {error}.")
+    return _back(f"/conversations/{review_id}")
+
+
 def conversation(ctx: Context) -> Response:
     url, review_id = ctx.config.database_url, _review_id(ctx)
     item = reviews.item(url, review_id)

@@ -16,6 +16,7 @@ from bot.database import migrate
 from bot.model import model_path
 from bot.settings import ROOT, Settings
 from bot.stack import Stack
+from staff.database import migrate as migrate_staff
 
 CONTENT = ROOT / "data" / "content"
 
@@ -30,8 +31,10 @@ def fresh_settings(folder: Path, **overrides) -> Settings:
     """Settings on a new SQLite database in `folder`, with the content loaded and free ports."""
     url = f"sqlite:///{folder / 'assistant.db'}"
     migrate(url)
+    migrate_staff(url)
     load_content(url, CONTENT)
-    values = {"database_url": url, "rasa_port": free_port(), "action_port": free_port(), **overrides}
+    values = {"database_url": url, "rasa_port": free_port(), "action_port": free_port(),
+              "staff_port": free_port(), **overrides}
     return dataclasses.replace(settings_module.load(), **values)
 
 

@@ -140,3 +140,32 @@ def test_retention_keeps_a_flagged_conversation_until_staff_resolve_it(staff_url
     reviews.set_status(staff_url, item.review_id, "resolved", "referred", "sam")
     apply_retention(staff_url, 30, 90, now=later, resolved_at=reviews.resolved_lookup(staff_url))
     assert sender not in {i.flag.sender_id for i in reviews.sync(staff_url)}
+
+
+def test_staff_open_an_unflagged_conversation_by_id_and_label_what_the_layer_missed(live):
+    url = live.config.database_url
+    sender = unique("telegram:77")
+    seed(url, sender, user_event("hey", channel="telegram"), bot_event("Hi."),
+         user_event("gonna go to sleep and not wake up this time", channel="telegram"), bot_event("Sleep well."))
+    client = live.signed_in("admin")
+    assert "no conversation is stored under that id" in client.get("/find", params={"id": "rest:nobody"}).text
+    opened = client.get("/find", params={"id": sender})
+    assert opened.status_code == 303
+    page_path = opened.headers["location"]
+    page = client.get(page_path).text
+    assert "gonna go to sleep and not wake up this time" in page and "The safety layer missed this?" in page
+    event_id = _event_of(url, sender, "gonna go to sleep and not wake up this time")
+    assert f'name="event_id" value="{event_id}"' in page
+    labelled = client.form(page_path, page_path + "/missed", event_id=str(event_id), level="high")
+    assert labelled.status_code == 303
+    assert "labelled high for training" in client.get(page_path).text
+    lines = [json.loads(line) for line in client.get("/admin/labels.jsonl").text.splitlines()]
+    assert {"text": "gonna go to sleep and not wake up this time", "level": "high", "kind": "missed"}.items() \
+        <= lines[-1].items()
+    assert sender not in {i.flag.sender_id for i in reviews.queue(url, Filters(status="all")).items}
+
+
+def _event_of(url: str, sender: str, text: str) -> int:
+    from bot.tracker_events import transcript
+
+    return next(t.event_id for t in transcript(url, sender).turns if t.text == text)
