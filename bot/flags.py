@@ -112,7 +112,8 @@ def _add_answer(flags: dict, sender_id: str, timestamp: float, name: Optional[st
     flag = _flag_for(flags, sender_id, _time(timestamp))
     flag._disclosed = max(flag._disclosed, level)
     if name == "not_safe":
-        flag.answers["said_not_safe"] = True  # crisis mode's question "are you safe right now?" got a no
+        # Crisis mode's not-safe path: a "no" to "are you safe right now?", or an imminent message.
+        flag.answers["not_safe_path"] = True
     elif name != "risk_disclosed" and value is not None:
         flag.answers[name] = value
 

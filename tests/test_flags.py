@@ -76,7 +76,7 @@ def test_crisis_mode_answers_raise_the_level_and_are_kept_for_review(database_ur
     _save(store, calm, _user("hi", "greet", "none"), SlotSet("crisis_safe", None))
     flags = {f.sender_id: f for f in flagged_conversations(database_url)}
     assert flags[not_safe].level == "imminent"
-    assert flags[not_safe].answers == {"said_not_safe": True, "crisis_safe": "yes", "cssrs_method": "no"}
+    assert flags[not_safe].answers == {"not_safe_path": True, "crisis_safe": "yes", "cssrs_method": "no"}
     assert flags[unsure].level == "high" and flags[unsure].answers == {"suicidal_thoughts": "unsure"}
     assert calm not in flags
 

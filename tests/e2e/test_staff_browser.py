@@ -29,6 +29,9 @@ def staff_page(browser, stack_settings):  # noqa: F811 - pytest's fixture inject
 def test_staff_find_read_and_resolve_a_conversation_the_bot_flagged(stack, stack_settings, staff_page):
     url = stack_settings.database_url
     create_user(url, "lead", "admin", PASSWORD)
+    # Others flagged first, less urgently: the queue still puts the imminent one on top.
+    for text in ("my friend keeps saying she wants to kill herself", "honestly i just want to die"):
+        Chat(stack_settings.rasa_port).say(text)
     person = Chat(stack_settings.rasa_port)
     person.say("hi")
     reply = person.text(CRISIS)
