@@ -3,6 +3,7 @@
 # make check  the fast tier: every test that needs neither a trained Rasa model nor a running stack
 # make bench  start the stack and print latency, throughput, training time and memory
 # make staff-user USERNAME=... ROLE=reviewer|admin   an account for the staff review app (port 8000)
+# make run-scaled  the same on the local PostgreSQL and Redis, with two Rasa workers
 
 VENV     := .venv
 PY       := $(VENV)/bin/python
@@ -12,7 +13,7 @@ export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test check bench setup lock clean retention staff-user
+.PHONY: run run-scaled test check bench setup lock clean retention staff-user
 
 $(STAMP): requirements.lock
 	@echo "[assistant] creating $(VENV) with $$(scripts/find-python3.10) and installing requirements.lock ..."
@@ -31,6 +32,15 @@ run: $(STAMP)
 
 test: setup
 	@$(PY) -m pytest
+
+# The scaled profile: PostgreSQL, Redis and two Rasa workers (the local servers every machine here runs;
+# override SCALED_DATABASE_URL, SCALED_REDIS_URL, SCALED_WORKERS for others).
+SCALED_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+SCALED_REDIS_URL    ?= redis://127.0.0.1:6379/1
+SCALED_WORKERS      ?= 2
+run-scaled: $(STAMP)
+	@DATABASE_URL="$(SCALED_DATABASE_URL)" REDIS_URL="$(SCALED_REDIS_URL)" SANIC_WORKERS="$(SCALED_WORKERS)" \
+		$(PY) -m bot.cli run
 
 retention: $(STAMP)
 	@$(PY) -m bot.cli retention

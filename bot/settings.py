@@ -77,6 +77,10 @@ class Settings:
     # their last message; flagged ones this many days after staff resolve them.
     retention_days: int = 30
     flagged_retention_days: int = 90
+    # Scale-out: Redis for Rasa's lock store and Telegram's update de-duplication, shared by every
+    # Rasa worker and replica; several Sanic workers per Rasa server need it.
+    redis_url: str = ""
+    rasa_workers: int = 1
     # The staff review app (staff/): where it listens, and the address staff open (alerts link there).
     staff_host: str = "127.0.0.1"
     staff_port: int = 8000
@@ -136,6 +140,8 @@ def load() -> Settings:
         max_waiting_messages=_int("MAX_WAITING_MESSAGES", 5),
         retention_days=_int("RETENTION_DAYS", 30),
         flagged_retention_days=_int("FLAGGED_RETENTION_DAYS", 90),
+        redis_url=env.get("REDIS_URL", "").strip(),
+        rasa_workers=_int("SANIC_WORKERS", 1),
         staff_host=env.get("STAFF_HOST", "127.0.0.1").strip() or "127.0.0.1",
         staff_port=_int("STAFF_PORT", 8000),
         staff_base_url=env.get("STAFF_BASE_URL", "").strip(),
@@ -164,5 +170,13 @@ def check_exposure(settings: Settings) -> None:
     if settings.rasa_host not in LOOPBACK_HOSTS and not settings.rest_token:
         raise SystemExit(f"RASA_HOST={settings.rasa_host} listens beyond this machine: set REST_TOKEN so "
                          "the REST channel is not open to anyone who can reach it")
+    if settings.rasa_workers > 1 and not settings.redis_url:
+        raise SystemExit(f"SANIC_WORKERS={settings.rasa_workers} needs REDIS_URL: several workers must share "
+                         "one lock store, or two of them could answer the same conversation at once")
+    if settings.rasa_workers < 1:
+        raise SystemExit("SANIC_WORKERS must be at least 1")
+    if settings.rasa_workers > 1 and settings.database_url.startswith("sqlite"):
+        raise SystemExit(f"SANIC_WORKERS={settings.rasa_workers} needs DATABASE_URL on PostgreSQL: several "
+                         "processes writing one SQLite file would wait on each other's locks")
     if settings.action_host not in LOOPBACK_HOSTS and not settings.action_token:
         raise SystemExit(f"ACTION_HOST={settings.action_host} listens beyond this machine: set ACTION_TOKEN")

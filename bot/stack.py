@@ -37,6 +37,9 @@ def child_env(settings: Settings) -> dict:
         "ACTION_TOKEN": settings.action_token,
         "ACTION_TIMEOUT": str(settings.action_timeout_s),
         "REST_TOKEN": settings.rest_token,
+        "REDIS_URL": settings.redis_url,
+        # Read by Rasa itself; more than one needs the Redis lock store (endpoints-scaled.yml).
+        "SANIC_WORKERS": str(settings.rasa_workers),
         "STAFF_HOST": settings.staff_host,
         "STAFF_PORT": str(settings.staff_port),
         "STAFF_BASE_URL": settings.staff_url,
@@ -58,6 +61,11 @@ def child_env(settings: Settings) -> dict:
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     })
     return env
+
+
+def endpoints_file(settings: Settings) -> str:
+    """endpoints-scaled.yml (Redis lock store) when REDIS_URL is set, else endpoints.yml."""
+    return "endpoints-scaled.yml" if settings.redis_url else "endpoints.yml"
 
 
 def port_in_use(port: int) -> bool:
@@ -100,7 +108,9 @@ class Stack:
     """The three servers. Use as a context manager: both are stopped on exit, whatever happened."""
 
     def __init__(self, settings: Settings, model: Path, log_dir: Optional[Path] = None,
-                 say: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> None:
+                 say: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+                 servers: Optional[tuple] = None) -> None:
+        """`servers`: a subset of the three to run (a second Rasa replica beside another stack)."""
         if not settings.action_token:  # only this Rasa server may call this action server
             settings = dataclasses.replace(settings, action_token=secrets.token_hex(16))
         self.settings, self.model, self.log_dir, self.say = settings, model, log_dir, say
@@ -109,13 +119,16 @@ class Stack:
             "action-server": Child("action-server", ["bot.action_server", "--port", str(s.action_port)],
                                    f"http://127.0.0.1:{s.action_port}/health"),
             "rasa-server": Child("rasa-server", [
-                "rasa", "run", "--model", str(model), "--endpoints", "endpoints.yml",
+                "rasa", "run", "--model", str(model), "--endpoints", endpoints_file(s),
                 "--credentials", "credentials.yml", "--interface", s.rasa_host, "--port", str(s.rasa_port)],
                 f"http://127.0.0.1:{s.rasa_port}/"),
             # The staff review app (staff/): its sign-in page is its one anonymous page.
             "staff-app": Child("staff-app", ["staff", "serve", "--port", str(s.staff_port)],
                                f"http://127.0.0.1:{s.staff_port}/login"),
         }
+        self.ports = {"action-server": s.action_port, "rasa-server": s.rasa_port, "staff-app": s.staff_port}
+        if servers is not None:
+            self.children = {name: child for name, child in self.children.items() if name in servers}
 
     @property
     def processes(self) -> Dict[str, subprocess.Popen]:
@@ -135,8 +148,7 @@ class Stack:
         child.started, child.restart_at = time.monotonic(), None
 
     def start(self, timeout: float = 120) -> "Stack":
-        s = self.settings
-        busy = [p for p in (s.rasa_port, s.action_port, s.staff_port) if port_in_use(p)]
+        busy = [self.ports[name] for name in self.children if port_in_use(self.ports[name])]
         if busy:
             raise RuntimeError(f"port {busy[0]} is already in use: is the assistant already running? "
                                "Stop it, or set RASA_PORT / ACTION_PORT / STAFF_PORT")

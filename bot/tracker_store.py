@@ -6,10 +6,16 @@ does not have yet, counted by number, so rows deleted mid-turn would all be writ
 of the turn. So the action only marks the moment (it runs as `action_forget_conversation`), and
 `save` deletes every stored event of that sender and keeps only what came after the mark: the reply
 that says it is done.
+
+When the database is briefly unreachable (PostgreSQL restarting, a failover), reads and saves are
+retried for up to a minute rather than failing: a message waits, and nothing is dropped.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+import asyncio
+import logging
+import time
+from typing import Any, Awaitable, Callable, Optional, TypeVar
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -17,11 +23,41 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot import settings
 from bot import action_failures
 from bot.database import ensure_sqlite_dir, harden_sqlite
 from bot.erasure import FORGET_ACTION, erase_conversation
+
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRY_SECONDS = 60.0
+
+
+async def retrying(operation: Callable[[], Awaitable[T]], what: str) -> T:
+    """Runs `operation` again while the database connection fails, for up to RETRY_SECONDS."""
+    deadline, pause = time.monotonic() + RETRY_SECONDS, 0.2
+    while True:
+        try:
+            return await operation()
+        except DBAPIError as error:
+            if not _connection_lost(error) or time.monotonic() + pause > deadline:
+                raise
+            logger.warning("tracker store: database unreachable during %s (%s); retrying", what,
+                           type(error.orig).__name__)
+            await asyncio.sleep(pause)
+            pause = min(2.0, pause * 2)
+
+
+def _connection_lost(error: DBAPIError) -> bool:
+    """A lost or refused connection, not a bad statement (which would fail the same way again)."""
+    if error.connection_invalidated:
+        return True
+    name = type(error.orig).__name__
+    return name in ("OperationalError", "InterfaceError", "AdminShutdown", "CannotConnectNow") and \
+        "syntax" not in str(error.orig).lower()
 
 
 def events_after_forgetting(tracker: DialogueStateTracker) -> Optional[list]:
@@ -56,7 +92,19 @@ class DatabaseTrackerStore(SQLTrackerStore):
         # channels: it is where the server learns to apologise when an action fails.
         action_failures.install()
 
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        return await retrying(lambda: super(DatabaseTrackerStore, self).retrieve(sender_id), "a read")
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
+        return await retrying(lambda: super(DatabaseTrackerStore, self).retrieve_full_tracker(conversation_id),
+                              "a read")
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        # Rasa appends the events the database does not hold yet, counted afresh on every attempt, so
+        # a retried save writes each event exactly once.
+        await retrying(lambda: self._save(tracker), "a save")
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         kept = events_after_forgetting(tracker)
         if kept is None:
             return await super().save(tracker)

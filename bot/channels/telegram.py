@@ -13,6 +13,7 @@ The request handling itself is in telegram_updates.py; texts and keyboards in te
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from bot import settings as settings_module
 from bot.channels.telegram_api import TelegramAPIError, TelegramClient
 from bot.channels.telegram_format import ButtonPayloads, inline_keyboard, split_text
 from bot.channels import limits
-from bot.channels.telegram_updates import ALLOWED_UPDATES, CHANNEL, SECRET_HEADER, UpdateHandler, chat_of
+from bot.channels.telegram_updates import (ALLOWED_UPDATES, CHANNEL, SECRET_HEADER, SharedRecentIds, UpdateHandler,
+                                           chat_of)
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +191,12 @@ class TelegramInput(InputChannel):
         from bot.erasure import erase_conversation
 
         erase = functools.partial(erase_conversation, self.config.database_url)
+        settings = settings_module.load()
+        recent = None
+        if settings.redis_url:  # several workers: a redelivered update may reach any of them
+            recent = SharedRecentIds(settings.redis_url, hashlib.sha256(self.config.token.encode()).hexdigest()[:12])
         handler = UpdateHandler(self.config.secret_token, self.output, on_new_message, erase,
-                                limits.gate_from(settings_module.load()))
+                                limits.gate_from(settings), recent=recent)
         blueprint = Blueprint("bot_telegram_webhook", __name__)
 
         @blueprint.listener("after_server_start")

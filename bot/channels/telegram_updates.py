@@ -60,15 +60,16 @@ class RecentIds:
     """The update ids seen lately, to answer a redelivered update once.
 
     Telegram redelivers an update when our answer did not reach it in time. A bounded in-memory set
-    is enough for that: redeliveries come within minutes, and ids only grow. It is per process, so
-    with several Rasa replicas a redelivery routed to another replica would be answered again.
+    is enough for one process: redeliveries come within minutes, and ids only grow. With several
+    Rasa workers or replicas a redelivery may reach another process: SharedRecentIds keeps the ids
+    in Redis instead.
     """
 
     def __init__(self, capacity: int = 10_000) -> None:
         self.capacity = capacity
         self._ids: "OrderedDict[int, None]" = OrderedDict()
 
-    def first_time(self, update_id: int) -> bool:
+    async def first_time(self, update_id: int) -> bool:
         """True the first time an id is seen; records it (no await between check and record)."""
         if update_id in self._ids:
             return False
@@ -76,6 +77,31 @@ class RecentIds:
         while len(self._ids) > self.capacity:
             self._ids.popitem(last=False)
         return True
+
+
+class SharedRecentIds:
+    """The same, in Redis (REDIS_URL), shared by every worker: SET NX is the check and the record in
+    one step, so two workers given the same update cannot both answer it. Ids expire after a day."""
+
+    TTL_S = 86_400
+
+    def __init__(self, redis_url: str, bot_key: str) -> None:
+        from redis import asyncio as redis_asyncio
+
+        from bot.redis_url import redis_options
+
+        options = redis_options(redis_url)
+        self.client = redis_asyncio.Redis(host=options["host"], port=options["port"], db=options["db"],
+                                          username=options["username"], password=options["password"],
+                                          ssl=options["ssl"], socket_timeout=5)
+        self.prefix = f"assistant:telegram:{bot_key}:update:"
+
+    async def first_time(self, update_id: int) -> bool:
+        try:
+            return bool(await self.client.set(f"{self.prefix}{update_id}", 1, nx=True, ex=self.TTL_S))
+        except Exception as error:  # noqa: BLE001 - Redis away: answering twice beats not answering
+            logger.warning("Telegram webhook: update de-duplication unavailable (%s)", type(error).__name__)
+            return True
 
 
 def conversation_id(chat_id: str) -> str:
@@ -115,12 +141,13 @@ class UpdateHandler:
 
     def __init__(self, secret_token: str, output: Any,
                  on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                 erase: Callable[[str], int], gate: Optional[limits.Gate] = None) -> None:
+                 erase: Callable[[str], int], gate: Optional[limits.Gate] = None,
+                 recent: Optional[Any] = None) -> None:
         if not secret_token:
             raise ValueError("a Telegram webhook without a secret token would accept forged updates")
         self._secret = secret_token.encode("utf-8")
         self.output, self.on_new_message, self.erase = output, on_new_message, erase
-        self.recent = RecentIds()
+        self.recent = recent or RecentIds()
         self.gate = gate or limits.Gate(30, 0, 5)
 
     def authentic(self, header: Optional[str]) -> bool:
@@ -137,7 +164,7 @@ class UpdateHandler:
             return 400, {"ok": False, "error": "the body is not JSON"}
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             return 400, {"ok": False, "error": "not a Telegram update"}
-        if not self.recent.first_time(update["update_id"]):
+        if not await self.recent.first_time(update["update_id"]):
             logger.info("Telegram webhook: update %s was delivered again; answered once", update["update_id"])
             return 200, {"ok": True, "duplicate": True}
         try:

@@ -325,3 +325,27 @@ _updates = st.fixed_dictionaries(
                       _updates.map(lambda v: json.dumps(v).encode())))
 def test_no_update_makes_the_webhook_fail(telegram, body):
     assert telegram.server.post(body).status_code in (200, 400)
+
+
+def test_with_redis_a_redelivery_to_another_worker_is_answered_once(standin, make_channel, monkeypatch):
+    """Two workers (two channels, as SANIC_WORKERS makes) share the record of updates in Redis."""
+    from tests.faults.servers import OwnRedis
+
+    redis_server = OwnRedis().start()
+    try:
+        monkeypatch.setenv("REDIS_URL", redis_server.url)
+        first, second = make_channel(), make_channel()
+        chat = new_chat_id()
+        body = json.dumps(standin.text_update(chat, "hello")).encode()
+        answers = [worker.server.post(body, secret=SECRET) for worker in (first, second, second, first)]
+        assert [a.status_code for a in answers] == [200] * 4
+        assert len(first.rasa.messages) + len(second.rasa.messages) == 1
+        assert len(standin.messages_to(chat)) == 1
+        # Redis gone: updates are still answered (twice at worst), never dropped.
+        redis_server.stop()
+        other = new_chat_id()
+        assert first.server.post(json.dumps(standin.text_update(other, "hi")).encode(),
+                                 secret=SECRET).status_code == 200
+        assert len(standin.messages_to(other)) == 1
+    finally:
+        redis_server.stop()
