@@ -92,23 +92,42 @@ class DatabaseTrackerStore(SQLTrackerStore):
         # channels: it is where the server learns to apologise when an action fails.
         action_failures.install()
 
+    # Rasa's SQL store does its database work inside coroutines that never await (with no event
+    # broker): run as they are, they would block the event loop, and every other conversation, for each
+    # query. They are run to completion in a worker thread instead.
+    def _off_loop(self, coroutine_function: Callable[[], Any]) -> Awaitable[Any]:
+        if self.event_broker is not None:  # streaming awaits the broker: stay on the loop
+            return coroutine_function()
+        return asyncio.to_thread(_finish, coroutine_function)
+
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        return await retrying(lambda: super(DatabaseTrackerStore, self).retrieve(sender_id), "a read")
+        return await retrying(lambda: self._off_loop(lambda: SQLTrackerStore.retrieve(self, sender_id)), "a read")
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
-        return await retrying(lambda: super(DatabaseTrackerStore, self).retrieve_full_tracker(conversation_id),
-                              "a read")
+        return await retrying(lambda: self._off_loop(
+            lambda: SQLTrackerStore.retrieve_full_tracker(self, conversation_id)), "a read")
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         # Rasa appends the events the database does not hold yet, counted afresh on every attempt, so
         # a retried save writes each event exactly once.
-        await retrying(lambda: self._save(tracker), "a save")
+        await retrying(lambda: self._off_loop(lambda: self._save(tracker)), "a save")
 
     async def _save(self, tracker: DialogueStateTracker) -> None:
         kept = events_after_forgetting(tracker)
         if kept is None:
-            return await super().save(tracker)
+            return await SQLTrackerStore.save(self, tracker)
         erase_conversation(settings.load().database_url, tracker.sender_id)
         fresh = DialogueStateTracker.from_events(tracker.sender_id, kept, slots=list(tracker.slots.values()),
                                                  sender_source=tracker.sender_source)
-        await super().save(fresh)
+        await SQLTrackerStore.save(self, fresh)
+
+
+def _finish(coroutine_function: Callable[[], Any]) -> Any:
+    """Runs a coroutine that never awaits anything to its end, in the calling thread."""
+    coroutine = coroutine_function()
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("the tracker store awaited something off the event loop")

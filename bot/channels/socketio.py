@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
@@ -190,14 +191,15 @@ class WebChatInput(SocketIOInput):
             bp.add_route(self._file_handler(path, content_type), f"/{filename}", methods=["GET"],
                          name=f"webchat_{filename.replace('.', '_')}")
 
-        helplines_file = self.settings.helplines_file
+        # Built once: the directory is generated at setup, and a server restart picks up a new one.
+        payload = json.dumps(assets.helplines_payload(self.settings.helplines_file))
 
         async def helplines(request: Request) -> HTTPResponse:
             headers = dict(assets.COMMON_HEADERS)
             origin = request.headers.get("origin")
             if origin and origin in self.allowed_origins:
                 headers.update({"Access-Control-Allow-Origin": origin, "Vary": "Origin"})
-            return response.json(assets.helplines_payload(helplines_file), headers=headers)
+            return response.raw(payload, content_type="application/json", headers=headers)
 
         bp.add_route(helplines, "/helplines.json", methods=["GET"], name="webchat_helplines")
 
