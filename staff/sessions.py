@@ -30,7 +30,7 @@ class Session:
         return bool(offered) and hmac.compare_digest(self.csrf_token, offered)
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -40,7 +40,7 @@ def start(database_url: str, user: User) -> str:
     moment = now()
     with engine_for(database_url).begin() as connection:
         connection.execute(insert(tables.sessions).values(
-            token_hash=_digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
+            token_hash=digest(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
             created_at=moment, last_seen_at=moment))
     return token
 
@@ -49,21 +49,21 @@ def resume(database_url: str, token: str, idle: dt.timedelta, lifetime: dt.timed
     """The live session for a cookie's token (and its last-seen time moved on), or None."""
     if not token or len(token) > 128:
         return None
-    digest, moment = _digest(token), now()
+    hashed, moment = digest(token), now()
     s, u = tables.sessions, tables.users
     with engine_for(database_url).begin() as connection:
         row = connection.execute(
             select(s.c.token_hash, s.c.csrf_token, s.c.created_at, s.c.last_seen_at,
                    u.c.id, u.c.username, u.c.role, u.c.active)
-            .join(u, u.c.id == s.c.user_id).where(s.c.token_hash == digest)).first()
+            .join(u, u.c.id == s.c.user_id).where(s.c.token_hash == hashed)).first()
         if row is None:
             return None
         expired = moment - aware(row.last_seen_at) > idle or moment - aware(row.created_at) > lifetime
         if expired or not row.active:
-            connection.execute(delete(s).where(s.c.token_hash == digest))
+            connection.execute(delete(s).where(s.c.token_hash == hashed))
             return None
-        connection.execute(update(s).where(s.c.token_hash == digest).values(last_seen_at=moment))
-    return Session(digest, User(row.id, row.username, row.role, bool(row.active)), row.csrf_token)
+        connection.execute(update(s).where(s.c.token_hash == hashed).values(last_seen_at=moment))
+    return Session(hashed, User(row.id, row.username, row.role, bool(row.active)), row.csrf_token)
 
 
 def end(database_url: str, token_hash: str) -> None:
@@ -71,7 +71,8 @@ def end(database_url: str, token_hash: str) -> None:
         connection.execute(delete(tables.sessions).where(tables.sessions.c.token_hash == token_hash))
 
 
-def purge_expired(database_url: str, idle: dt.timedelta) -> int:
+def purge_expired(database_url: str, idle: dt.timedelta, lifetime: dt.timedelta) -> int:
+    moment, s = now(), tables.sessions
     with engine_for(database_url).begin() as connection:
-        return connection.execute(
-            delete(tables.sessions).where(tables.sessions.c.last_seen_at < now() - idle)).rowcount
+        return connection.execute(delete(s).where(
+            (s.c.last_seen_at < moment - idle) | (s.c.created_at < moment - lifetime))).rowcount

@@ -44,6 +44,13 @@ def login(ctx: Context) -> Response:
                                  config.staff_lockout_attempts, dt.timedelta(minutes=config.staff_lockout_minutes))
     if user is None:
         return login_form(ctx, LOGIN_FAILED, status_code=401)
+    # A new session every sign-in (a session id planted before it is worth nothing), and sessions
+    # left to expire are cleared out now and then.
+    previous = ctx.request.cookies.get(SESSION_COOKIE, "")
+    if previous:
+        sessions.end(config.database_url, sessions.digest(previous))
+    sessions.purge_expired(config.database_url, dt.timedelta(minutes=config.staff_session_idle_minutes),
+                           dt.timedelta(hours=config.staff_session_max_hours))
     response = _back("/")
     set_cookie(response, ctx.request, SESSION_COOKIE, sessions.start(config.database_url, user))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")

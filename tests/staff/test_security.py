@@ -248,3 +248,15 @@ def _addresses() -> list[str]:
         return [a[4][0] for a in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
     except socket.gaierror:
         return []
+
+
+def test_signing_in_again_ends_the_session_held_before(live):
+    client = live.client()
+    name = live.account()
+    client.login(name, PASSWORD)
+    before = client.http.cookies.get("staff_session")
+    client.login(name, PASSWORD)
+    assert client.http.cookies.get("staff_session") != before
+    old = live.client()
+    old.http.cookies.set("staff_session", before)
+    assert old.get("/").status_code == 303
