@@ -104,11 +104,14 @@ class CountryFinder:
         name = match.text.lower()
         if match.kind == "city":
             alone = len(lowered) - (match.end - match.start) <= 2
-            return in_place if name in places.WORD_CITIES else in_place or alone
+            # "a helpline number for mumbai"; but "for reading" is not Reading
+            return in_place if name in places.WORD_CITIES else in_place or alone or before == "for"
         if len(name) <= 2 and name.isalpha():
-            capitals = match.text.isupper() and not text.isupper()
+            if name in places.NOT_CODES:
+                return False
+            capitals = match.text.isupper() and not text.isupper() and not _shouted(lowered, text, match)
             if name in places.WORD_CODES:
-                return capitals or before == "the"
+                return capitals or (before == "the" and name in places.THE_CODES)
             return capitals or short or in_place or before == "the"
         if name in places.WORD_NAMES:
             return in_place or short or match.text[0].isupper()
@@ -134,6 +137,13 @@ class CountryFinder:
         parts = locale.split("-")
         region = parts[-1].upper() if len(parts) > 1 else None
         return region if region in self.codes else None
+
+
+def _shouted(lowered: list[str], text: str, match: _Match) -> bool:
+    """Capitals that are shouting, not a code: "i cant concentrate AT ALL"."""
+    words = [w.group() for w in _WORD.finditer(text)]
+    neighbours = words[max(0, match.start - 1):match.start] + words[match.end:match.end + 1]
+    return any(len(w) > 2 and w.isupper() for w in neighbours)
 
 
 def unplaced(text: str) -> bool:

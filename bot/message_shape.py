@@ -30,6 +30,7 @@ SOFT_INTENTS = {"nlu_fallback", "mood_low", "mood_ok", "out_of_scope", "step_ans
 # A message of at most this many words that names a country is the person saying where they are.
 PLACE_ONLY_WORDS = 3
 PLACE_SENTENCE_WORDS = 10   # "i live in toronto now, what number do i call", when nothing else fits
+PLACE_FALLBACK_WORDS = 24
 PLACE_INTENTS = {"inform_country", "ask_helpline", "find_professional", "find_peer_support"}
 # A feeling the classifier ranks first with at least this confidence answers a message the
 # fallback took for being close to another intent.
@@ -46,9 +47,11 @@ _NEGATED_WANT = re.compile(
 # A request to start, not a statement of how things are: "let's do breathing", "help me sleep", or
 # an exercise's name on its own. "I can't sleep" gets the offer of the exercise instead.
 _REQUEST = re.compile(
-    r"\b(exercises?|techniques?|let'?s|lets|can we|could we|shall we|can you|could you|help me|teach me|"
-    r"show me|guide me|walk me|do (the|a|some|that)|try|want to|wanna|need (a|an|some)|please|pls|plz|start|"
-    r"begin|give me|pick)\b", re.IGNORECASE)
+    r"\b(exercises?|techniques?|let'?s|lets|can we|could we|shall we|can you|could you|can u|help me|teach me|"
+    r"show me|guide me|walk me|do (the|a|some|that|one)|try|want to|wanna|need (a|an|some|the|that)|please|pls|"
+    r"plz|start|begin|give me|pick|is there|are there|got any|any chance|how about|what about|go on|kindly|"
+    r"(maybe|ok|okay|yes|yeah|sure) (the|that)|whats the one|what'?s the one|the one (where|for|with))\b"
+    r"|^\W*(the|that) [\w' -]{2,40} (one|thing|exercise)\W*$", re.IGNORECASE)
 _EXERCISE_NAMES = re.compile(
     r"\b(breathing|breathe|breath ?work|grounding|5.?4.?3.?2.?1|senses|thought record|reframing|"
     r"self.?compassion|wind.?down|bedtime routine|sleep hygiene|behaviou?ral activation|reaching out|"
@@ -61,11 +64,14 @@ _NAMED_EXERCISES = [
     ("exercise_grounding", r"grounding|5.?4.?3.?2.?1|five senses|senses thing"),
     ("exercise_thought_challenging", r"thought record|reframing|challeng\w* (my |the |a )?thoughts?"
                                      r"|catch it,? check it,? change it"),
-    ("exercise_self_compassion", r"self.?compassion|be (kind|kinder|gentle) (to|with) myself"),
-    ("exercise_sleep", r"wind.?down|bedtime routine|sleep hygiene|sleep (exercise|routine|thing)"),
+    ("exercise_self_compassion", r"self.?compassion|(be|being) (kind|kinder|gentle|nicer) (to|with) "
+                                 r"(myself|yourself|me)"),
+    ("exercise_sleep", r"wind.?down|winding down|bedtime routine|sleep hygiene|sleep (exercise|routine|thing|one)"),
     ("exercise_behavioural_activation", r"behaviou?ral activation|activity (plan|scheduling)|plan (an|one|a small)"
-                                        r" (activity|thing)"),
-    ("exercise_reaching_out", r"reach(ing)? out (exercise|thing)|reaching out|contact (someone|a friend) exercise"),
+                                        r" (activity|thing)|one small thing|(pick|plan|do) (one|a) small thing"),
+    ("exercise_reaching_out", r"reach(ing)? out (exercise|thing|one)|reaching out|contact (someone|a friend) exercise"
+                              r"|(message|text|contact|get in touch with|reconnect with) (someone|somebody|a friend|"
+                              r"an old friend|one person)"),
 ]
 _NAMED_PATTERNS = [(intent, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for intent, words in _NAMED_EXERCISES]
 _STATEMENT = re.compile(r"\b(i|i'?m|im|my|me|can'?t|cant|won'?t|is|feels?)\b", re.IGNORECASE)
@@ -81,6 +87,14 @@ _STOP = re.compile(
 _NOT_GOING_ON = re.compile(
     r"\b(don'?t|do not|dont|not|no)\s+(really\s+)?(want|wanna|feel like)\s+(to\s+)?(do|doing|continue|carry on|"
     r"keep going|go on)\b|\bnot in the mood\b", re.IGNORECASE)
+# Asking for any exercise without naming one: "give me something to do", "an exercise or something".
+_ANY_EXERCISE = re.compile(
+    r"\b(exercises?|techniques?|something (to do|tiny|small|to help|that helps|to calm|calming)|"
+    r"anything to (do|help)|give me something)\b", re.IGNORECASE)
+THANKS_WORDS = 8
+_THANKS = re.compile(r"\b(thanks?|thank you|thankyou|thx|ty|tysm|cheers|danke|gracias|merci|obrigad[oa]|grazie|"
+                     r"dhanyavaad|shukriya|appreciate (it|that|you))\b", re.IGNORECASE)
+_NOT_ASKING = re.compile(r"\b(no|not|nah|nope|don'?t|dont|never|thanks?|thank you)\b", re.IGNORECASE)
 _EXERCISE_WORDS = re.compile(r"\b(exercises?|breathing|grounding|techniques?|activit(y|ies)|coping skills?)\b",
                              re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+")
@@ -137,7 +151,7 @@ def asks_to_start(text: str) -> bool:
 
 def _clear_launch(text: str, confidence: float) -> bool:
     """A request to start that names the exercise is clear even when the classifier hesitates."""
-    if _REQUEST.search(text) and _EXERCISE_NAMES.search(text):
+    if _REQUEST.search(text) and (_EXERCISE_NAMES.search(text) or _named_request(text)):
         return confidence >= NAMED_LAUNCH_CONFIDENCE
     return confidence >= LAUNCH_CONFIDENCE and asks_to_start(text)
 
@@ -179,7 +193,10 @@ def _place(text: str, intent: str, confidence: float, country_named: bool) -> Op
         return None
     n = len(text.split())
     place_only = n <= (PLACE_ONLY_WORDS if intent != "out_of_scope" else 1)
-    place_sentence = (n <= PLACE_SENTENCE_WORDS and intent != "out_of_scope"
+    # When the classifier found nothing at all, a place in a longer sentence is still what it is about
+    # ("my brother is in the usa, what does he call").
+    longest = PLACE_FALLBACK_WORDS if intent == "nlu_fallback" else PLACE_SENTENCE_WORDS
+    place_sentence = (n <= longest and intent != "out_of_scope"
                       and (intent in SOFT_INTENTS or confidence < 0.6))
     return Look("inform_country") if place_only or place_sentence else None
 
@@ -200,8 +217,11 @@ def _exercise(text: str, intent: str, confidence: float) -> Optional[Look]:
     if short and _STOP.search(text):
         return Look("stop_exercise")
     named = _named_request(text)
-    if named and named != intent and (intent in PROMOTABLE or intent.startswith(("feeling_", "exercise_"))):
+    if named and named != intent and _overridable(text, intent):
         return Look(named)
+    if (intent in SOFT_INTENTS and _ANY_EXERCISE.search(text) and _REQUEST.search(text)
+            and not _NOT_ASKING.search(text)):
+        return Look("ask_coping")   # "give me something to do", "an exercise or something": the list
     if intent.startswith("exercise_") and not _clear_launch(text, confidence):
         return Look("exercise_offer", offered=intent)
     return None
@@ -234,6 +254,17 @@ def _unfounded_topic(text: str, intent: str) -> Optional[Look]:
     return Look("step_answer")
 
 
+def _overridable(text: str, intent: str) -> bool:
+    """A request that names an exercise starts it, whatever else the classifier read ("my therapist
+    mentioned behavioural activation, can you walk me through it" is not a search for a therapist),
+    unless it is a stop, a refusal, or the safety screen's."""
+    if intent.startswith("safety_") or intent in ("decline_exercise", "forget", "forget_confirmed"):
+        return False
+    if intent in PROMOTABLE or intent.startswith(("feeling_", "exercise_")):
+        return True
+    return not (_STOP.search(text) or _NOT_GOING_ON.search(text) or _NEGATED_WANT.search(text))
+
+
 def _named_request(text: str) -> Optional[str]:
     """The exercise a request names ("can we do the 5 4 3 2 1 thing"), if exactly one."""
     # A name on its own asks for it ("grounding pls"); a short statement does not ("i cant breathe").
@@ -245,11 +276,18 @@ def _named_request(text: str) -> Optional[str]:
 
 
 def _shape(text: str, intent: str, confidence: float) -> Optional[Look]:
+    if intent in ("nlu_fallback", "out_of_scope", "unsure", "gibberish") and _thanks(text):
+        return Look("thank")
     if looks_like_gibberish(text) and not topic_in(text):  # "spravato" is a word we know, if spaCy doesn't
         return Look("gibberish")
     if len(text.split()) >= VENT_WORDS and (intent in SOFT_INTENTS or confidence < 0.6):
         return Look("feeling_vent")
     return None
+
+
+def _thanks(text: str) -> bool:
+    """"cool thanks", "ty anyway", "danke", "ok thats good to know thanks": short, and thanking."""
+    return len(text.split()) <= THANKS_WORDS and bool(_THANKS.search(text)) and not _NEGATION.search(text)
 
 
 def _feeling_behind_fallback(intent: str, ranking: tuple[tuple[str, float], ...]) -> Optional[Look]:

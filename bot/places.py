@@ -29,6 +29,12 @@ WORD_CODES = {
     "to", "us", "de", "la", "es", "el", "se", "il", "ne", "si", "et", "al", "ar", "ma", "pa", "ca", "tu",
     "ok", "mo", "bo", "ga", "lo", "na", "nu", "pe", "re", "sa", "te", "tv", "uy", "va",
 }
+# Abbreviations and units people write about their health, never a country code, even in capitals:
+# the GP, 50 mg, 6 PM, an MD, HR, PS, St John's wort.
+NOT_CODES = {"gp", "md", "mg", "ml", "mm", "cm", "km", "kg", "lb", "pm", "hr", "ai", "ms", "ps", "cv", "mr",
+             "pt", "st", "ad", "om", "er", "ot"}
+# Codes that are countries after "the" ("the US"); any other word code needs capitals.
+THE_CODES = {"us", "uk", "nl"}
 # Country names that are also names of people or things: places only in context.
 WORD_NAMES = {"jordan", "chad", "georgia", "turkey", "jersey", "guernsey", "niger", "mali", "oman",
               "china", "india", "israel", "kenya", "chile", "cuba", "peru", "man", "guinea"}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.countries import CountryFinder
+from bot.countries import CountryFinder, default_finder
 from bot.settings import load
 
 FINDER = CountryFinder(load().helplines_file)
@@ -58,3 +58,16 @@ def test_payloads_carry_the_hint_because_they_skip_nlu():
     assert with_country_hint("/greet", {"language_code": "en"}) == "/greet"
     assert with_country_hint('/greet{"country": "US"}', {"language_code": "en-GB"}) == '/greet{"country": "US"}'
     assert with_country_hint("hello", {"language_code": "en-GB"}) == "hello"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("helpline number for mumbai", "IN"),
+    ("how would i even bring it up with the gp", None),
+    ("If the GP does say its depression would they put him on antidepressants?", None),
+    ("i take 50 mg sertraline at 9 PM", None),
+    ("i cant concentrate AT ALL, i just panic", None),
+    ("is there a number in the US", "US"),
+    ("a helpline for reading", None),      # a word first, a city only after "in"
+])
+def test_abbreviations_units_and_shouting_are_not_countries(text, code):
+    assert default_finder().in_text(text) == code

@@ -122,3 +122,54 @@ def test_a_topic_intent_without_a_question_or_a_topic_is_an_answer(text, intent)
 ])
 def test_a_topic_question_keeps_its_intent(text, intent):
     assert second_look(text, intent, 0.8) is None
+
+
+@pytest.mark.parametrize("text, intent, started", [
+    ("3am again and wide awake 😩 is there a sleep thing", "exercise_sleep", "exercise_sleep"),
+    ("need the 5 4 3 2 1 thing", "exercise_grounding", "exercise_grounding"),
+    ("ok maybe the self compassion one then", "exercise_self_compassion", "exercise_self_compassion"),
+    ("maybe the one small thing one", "exercise_behavioural_activation", "exercise_behavioural_activation"),
+    ("is there an exercise for being kinder to yourself", "exercise_self_compassion", "exercise_self_compassion"),
+    ("cant sleep again, can we do the winding down for sleep one", "exercise_sleep", "exercise_sleep"),
+    # a request that names an exercise starts it, whatever else the classifier read
+    ("can we do the thought record thing, something happened at work yesterday", "stop_exercise",
+     "exercise_thought_challenging"),
+    ("my therapist mentioned behavioral activation, can you walk me through it", "find_professional",
+     "exercise_behavioural_activation"),
+    ("i havent spoken to anyone in weeks. can you help me message someone", "feeling_lonely",
+     "exercise_reaching_out"),
+])
+def test_a_clear_request_starts_the_exercise_it_names(text, intent, started):
+    look = second_look(text, intent, 0.55)   # None: the classifier's intent stands, and it starts
+    assert (look.intent if look else intent) == started
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("can we stop the breathing one please, it isn't helping me at all", "stop_exercise"),
+    ("i don't want to do the grounding thing, can we just talk", "decline_exercise"),
+])
+def test_a_stop_or_a_refusal_that_names_an_exercise_does_not_start_it(text, intent):
+    look = second_look(text, intent, 0.6)
+    assert look is None or not look.intent.startswith("exercise_")
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("give me something to do, my head is spinning", "nlu_fallback", "ask_coping"),
+    ("can we do an exercise or something", "nlu_fallback", "ask_coping"),
+    ("nah not an exercise", "deny", None),
+    ("cool thanks", "nlu_fallback", "thank"), ("danke", "nlu_fallback", "thank"),
+    ("ok thats good to know thanks", "nlu_fallback", "thank"),
+    ("no thanks, i don't need that", "nlu_fallback", None),
+])
+def test_asking_for_any_exercise_gets_the_list_and_thanks_are_thanks(text, intent, expected):
+    look = second_look(text, intent, 0.25)
+    assert (look.intent if look else None) == expected
+
+
+def test_a_place_in_a_sentence_the_classifier_could_not_read_is_still_a_place():
+    text = "thanks. my brother is in the USA, what does he call"
+    assert second_look(text, "nlu_fallback", 0.25, country_named=True) == Look("inform_country")
+    long_story = ("we moved from canada last year and honestly nothing has felt right since, work is hard, "
+                  "the kids are struggling and i keep lying awake going over all of it every single night")
+    look = second_look(long_story, "nlu_fallback", 0.25, country_named=True)
+    assert look is None or look.intent != "inform_country"

@@ -148,3 +148,21 @@ def test_gibberish_and_out_of_scope_get_an_honest_short_reply(chat):
     assert "couldn't make sense" in chat.text("asdfghjkl")
     weather = chat.text("whats the weather in london tomorrow")
     assert "outside what I know about" in weather and "116 123" not in weather
+
+
+def test_a_confirmation_in_the_words_of_the_request_erases(chat, stack_settings):
+    chat.text("my secret is that i keep a diary about the lighthouse keeper")
+    assert "delete this conversation" in chat.text("delete everything i said")
+    done = chat.say("yes delete it")
+    assert "deleted" in done[0]["text"] and {"forgotten": True} in [m.get("custom") for m in done]
+    with engine_for(stack_settings.database_url).connect() as connection:
+        stored = connection.execute(text("SELECT COUNT(*) FROM events WHERE data LIKE :n"),
+                                    {"n": "%lighthouse keeper%"}).scalar()
+    assert stored == 0
+
+
+def test_a_named_request_starts_the_exercise_and_its_answers_belong_to_it(chat):
+    first = chat.text("3am again and wide awake 😩 is there a sleep thing")
+    assert "Step 1 of" in first
+    second = chat.text("7am i guess, work")
+    assert "Step 2 of" in second and FALLBACK not in second
