@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot import reflection, words
-from bot.content.aspects import aspect_in, topic_in
+from bot.content.aspects import ASPECTS, WORDS_ONLY, aspect_in, topic_in
 
 # Below this the classifier is guessing which exercise: offer it instead of starting it; a request
 # that names the exercise ("let's do the thought record") needs less.
@@ -165,7 +165,8 @@ def second_look(text: str, intent: str, confidence: float,
         return None
     return (_place(text, intent, confidence, country_named) or _emoji(text) or _erase(text, intent)
             or _exercise(text, intent, confidence) or _unfounded_topic(text, intent) or _shape(text, intent, confidence)
-            or _someone_else(text, intent) or _feeling_behind_fallback(intent, ranking))
+            or _someone_else(text, intent) or _feeling_behind_fallback(intent, ranking)
+            or _question_behind_fallback(text, intent, ranking))
 
 
 def _erase(text: str, intent: str) -> Optional[Look]:
@@ -300,3 +301,31 @@ def _feeling_behind_fallback(intent: str, ranking: tuple[tuple[str, float], ...]
     if best and best[1] >= FEELING_FLOOR and (best[0].startswith("feeling_") or best[0] in FEELINGS):
         return Look(best[0])
     return None
+
+
+# The questions the bot can answer, by what they ask; with too little confidence for the classifier
+# they fall back, though the runner-up reading is the right one more often than not.
+QUESTION_INTENTS = TOPIC_INTENTS | {"ask_side_effects", "ask_how_given", "ask_who_for", "ask_cost", "ask_stopping",
+                                    "ask_interactions", "ask_missed_dose", "ask_evidence"}
+QUESTION_FLOOR = 0.2
+QUESTION_MARGIN = 0.05
+
+
+def _question_behind_fallback(text: str, intent: str, ranking: tuple[tuple[str, float], ...]) -> Optional[Look]:
+    """A question in words of the content ("what are the actual signs of depression anyway", "also my
+    sex drive is gone since starting it") that the fallback took: answered by the runner-up when that
+    is a question the bot answers and the words agree (a topic or a kind of question is named)."""
+    if intent != "nlu_fallback" or not _QUESTION_SHAPE.search(text):
+        return None
+    named_aspect = aspect_in(text)
+    if named_aspect:   # the words say which part is asked: stronger than a guess
+        # A part with no intent of its own is found by its words under its article's intent.
+        return Look(named_aspect if named_aspect not in WORDS_ONLY else f"ask_{ASPECTS[named_aspect][1]}")
+    if not (topic_in(text) or _ABOUT_WORDS.search(text)):
+        return None
+    readings = [(name, conf) for name, conf in ranking if name != "nlu_fallback"]
+    if not readings or readings[0][0] not in QUESTION_INTENTS or readings[0][1] < QUESTION_FLOOR:
+        return None
+    if len(readings) > 1 and readings[0][1] - readings[1][1] < QUESTION_MARGIN:
+        return None   # two close readings: a wrong answer costs more than asking again
+    return Look(readings[0][0])

@@ -50,8 +50,10 @@ def test_second_look(text, intent, confidence, expected):
 def test_a_feeling_close_to_another_reading_is_answered_not_fallen_back_on():
     close = (("nlu_fallback", 0.3), ("worried_about_someone", 0.45), ("safety_concern_other", 0.37))
     assert second_look("my daughter stopped eating", "nlu_fallback", 0.3, close).intent == "worried_about_someone"
-    question = (("nlu_fallback", 0.3), ("ask_cost", 0.45), ("ask_psychotherapy", 0.4))
-    assert second_look("how much is therapy", "nlu_fallback", 0.3, question) is None
+    # Two close readings of a question stay with the fallback, unless its words name the part asked.
+    question = (("nlu_fallback", 0.3), ("ask_psychotherapy", 0.45), ("ask_cost", 0.43))
+    assert second_look("tell me about therapy", "nlu_fallback", 0.3, question) is None
+    assert second_look("how much does therapy cost", "nlu_fallback", 0.3, question).intent == "ask_cost"
 
 
 def test_a_country_on_its_own_is_where_the_person_is_not_a_yes():
@@ -173,3 +175,15 @@ def test_a_place_in_a_sentence_the_classifier_could_not_read_is_still_a_place():
                   "the kids are struggling and i keep lying awake going over all of it every single night")
     look = second_look(long_story, "nlu_fallback", 0.25, country_named=True)
     assert look is None or look.intent != "inform_country"
+
+
+@pytest.mark.parametrize("text, ranking, expected", [
+    ("what are the actual signs of depression anyway", (("ask_symptoms", 0.26),), "ask_symptoms"),
+    ("are they addictive", (("retract", 0.17),), "ask_antidepressants"),          # its words name the part
+    ("are there any free or cheap options? like apps or something", (("ask_cost", 0.17),), "ask_cost"),
+    ("ive been on 3 different meds and done cbt twice. nothing sticks", (("ask_antidepressants", 0.3),), None),
+    ("what about the football tonight?", (("ask_how_given", 0.3),), None),
+])
+def test_a_question_the_fallback_took_is_answered_when_its_words_agree(text, ranking, expected):
+    look = second_look(text, "nlu_fallback", 0.25, (("nlu_fallback", 0.25),) + ranking)
+    assert (look.intent if look else None) == expected
