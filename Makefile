@@ -1,7 +1,8 @@
 # make run    set everything up on a fresh machine and start the assistant (SQLite)
 # make test   set up the same way and run the whole test suite
 # make check  the fast tier: every test that needs neither a trained Rasa model nor a running stack
-# make bench  start the stack and print latency, throughput, training time and memory
+# make bench  start the stack and print latency, throughput, training time and memory, and the load
+#             generator's figures (bench/load.py: both profiles, the bare-Rasa anchor, `lost: N messages, M flags`)
 # make staff-user USERNAME=... ROLE=reviewer|admin   an account for the staff review app (port 8000)
 # make run-scaled  the same on the local PostgreSQL and Redis, with two Rasa workers
 
@@ -60,6 +61,7 @@ bench: setup
 	@$(PY) bench/safety_sealed.py
 	@$(PY) bench/crisis_conversations.py
 	@$(PY) bench/conversations.py
+	@$(PY) bench/load.py --quick
 
 # Re-resolve requirements.in together with Rasa's own pins (needs uv: python3 -m pip install uv).
 lock:
