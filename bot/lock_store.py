@@ -1,16 +1,25 @@
 """Rasa's Redis lock store on REDIS_URL, for several Rasa workers or replicas (endpoints-scaled.yml).
 
-The lock makes one conversation's messages be answered one at a time, in order, whichever worker
-receives them. When Redis is briefly unreachable (a restart, a failover), each lock operation is
-retried for up to REDIS_RETRY_SECONDS instead of failing the message: conversations wait, then go on.
+The lock makes one conversation's messages be answered one at a time, whichever worker receives
+them. Rasa 3.6's RedisLockStore issues its tickets by reading, changing and writing the lock back,
+which is not atomic: two processes given the same conversation at the same moment can both take
+ticket 0 and run together, and the tracker store then keeps only one of the two turns (found by
+tests/faults/). Here the lock is one Redis key taken with SET NX and a random token, given back
+only by its holder (a compare-and-delete script), and expiring after the lock lifetime in case its
+holder dies. When Redis is briefly unreachable (a restart, a failover), taking and giving back the
+lock are retried for up to RETRY_SECONDS instead of failing the message.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 import time
-from typing import Any, Callable, Optional, TypeVar
+from contextlib import asynccontextmanager
+from typing import Any, AsyncGenerator, Callable, Optional, TypeVar
 
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 
 from bot import settings
@@ -19,6 +28,9 @@ from bot.redis_url import redis_options
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRY_SECONDS = 30.0
+POLL_SECONDS = 0.02     # how often a waiting message looks again (Rasa's own store: every second)
+# Deletes the key only if it still holds our token: never another holder's lock.
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
 
 class SharedLockStore(RedisLockStore):
@@ -33,7 +45,24 @@ class SharedLockStore(RedisLockStore):
                          username=options["username"], password=options["password"],
                          use_ssl=options["ssl"], key_prefix="assistant")
 
-    def _retrying(self, operation: Callable[[], T]) -> T:
+    @asynccontextmanager
+    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = POLL_SECONDS) -> AsyncGenerator[TicketLock, None]:
+        key, token = f"{self.key_prefix}mutex:{conversation_id}", secrets.token_hex(16)
+        await self._acquire(key, token, lock_lifetime)
+        try:
+            yield TicketLock(conversation_id)
+        finally:
+            await self._with_retries(lambda: self.red.eval(_RELEASE, 1, key, token))
+
+    async def _acquire(self, key: str, token: str, lifetime: float) -> None:
+        deadline = time.monotonic() + lifetime + RETRY_SECONDS
+        while not await self._with_retries(lambda: self.red.set(key, token, nx=True, px=int(lifetime * 1000))):
+            if time.monotonic() > deadline:
+                raise LockError(f"could not take the lock of a conversation within {lifetime + RETRY_SECONDS:.0f} s")
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def _with_retries(self, operation: Callable[[], T]) -> T:
         deadline, pause = time.monotonic() + RETRY_SECONDS, 0.1
         while True:
             try:
@@ -42,14 +71,5 @@ class SharedLockStore(RedisLockStore):
                 if time.monotonic() + pause > deadline:
                     raise
                 logger.warning("lock store unreachable (%s); retrying", type(error).__name__)
-                time.sleep(pause)
+                await asyncio.sleep(pause)
                 pause = min(2.0, pause * 2)
-
-    def get_lock(self, conversation_id: str):
-        return self._retrying(lambda: super(SharedLockStore, self).get_lock(conversation_id))
-
-    def delete_lock(self, conversation_id: str) -> None:
-        self._retrying(lambda: super(SharedLockStore, self).delete_lock(conversation_id))
-
-    def save_lock(self, lock) -> None:
-        self._retrying(lambda: super(SharedLockStore, self).save_lock(lock))
