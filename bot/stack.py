@@ -105,7 +105,7 @@ class Child:
 
 
 class Stack:
-    """The three servers. Use as a context manager: both are stopped on exit, whatever happened."""
+    """The three servers. Use as a context manager: all are stopped on exit, whatever happened."""
 
     def __init__(self, settings: Settings, model: Path, log_dir: Optional[Path] = None,
                  say: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
