@@ -9,7 +9,9 @@ warms it up (one conversation per channel), then runs the user counts and prints
 channel: messages sent, messages answered per second, latency p50/p95/p99 and errors. Users take the
 channels in turn; one in five says a crisis message, then "yes I'm safe" (bench/load_users.py says
 what each user says and when a reply counts as complete). After the stack has stopped, the store is
-checked (bench/load_check.py) and the stack's logs are scanned for errors.
+checked (bench/load_check.py) and the stack's logs are scanned for errors. Meanwhile a member of staff
+is signed in to the staff review app, reloading the queue every second (its latency is printed), and
+at the end every crisis conversation must be in that queue (bench/load_staff.py).
 
 Then the anchor: a bare `rasa init` bot with Rasa's SQL tracker store on SQLite (bench/bare_rasa.py,
 trained once and cached under var/bench/bare-rasa/), measured by one user over REST; the ratios
@@ -51,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load_check import Loss, check  # noqa: E402
+from bench.load_staff import StaffReader  # noqa: E402
 from bench.load_stack import PROFILES, Profile, running  # noqa: E402
 from bench.load_users import CHANNELS, CRISIS, ORDINARY, SAFE, Target, UserRun, run_user, script  # noqa: E402
 from bot import settings as settings_module  # noqa: E402
@@ -102,12 +105,27 @@ class ProfileResult:
     actions_per_message: float = 0.0
     typical_events: Optional[list] = None
     log_findings: List[str] = dataclasses.field(default_factory=list)
+    staff: Dict[int, "StaffReader"] = dataclasses.field(default_factory=dict)
+    staff_listed: tuple = (0, 0)
+    lost_flags_in_queue: int = 0
 
 
 # --- running the users ---------------------------------------------------------------------------
 
-async def _level(target: Target, label: str, users: int, indices: List[int], quick: bool) -> Level:
-    """len(indices) conversations, at most `users` at a time (all at once when they are equal)."""
+async def _level(target: Target, label: str, users: int, indices: List[int], quick: bool,
+                 staff: Optional[StaffReader] = None) -> Level:
+    """len(indices) conversations, at most `users` at a time (all at once when they are equal); a
+    member of staff, when given, reloads the review queue every second meanwhile."""
+    if staff is not None:
+        async with staff.session() as staff_http:
+            await staff.sign_in(staff_http)
+            stop = asyncio.Event()
+            watcher = asyncio.ensure_future(staff.watch(staff_http, stop))
+            try:
+                return await _level(target, label, users, indices, quick)
+            finally:
+                stop.set()
+                await watcher
     progress, gate = [0], asyncio.Semaphore(users)
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_S + 5)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as http:
@@ -177,6 +195,21 @@ def print_level(name: str, level: Level) -> None:
                 f"errors {_errors(sent)}")
 
 
+def print_staff(reader: StaffReader) -> None:
+    times = reader.latencies_ms
+    if times:
+        say(f"      staff app: review queue reloaded {len(times)} times meanwhile, p50 {percentile(times, .5):.0f} ms "
+            f"p95 {percentile(times, .95):.0f} ms, errors {reader.errors}")
+    else:
+        say(f"      staff app: the review queue never loaded (errors {reader.errors})")
+
+
+async def _listed(reader: StaffReader, conversation_ids: List[str]) -> int:
+    async with reader.session() as http:
+        await reader.sign_in(http)
+        return await reader.listed(http, conversation_ids)
+
+
 def scan_logs(log_dir: Path) -> List[str]:
     """One line per log: its error and warning counts, and its first distinct errors."""
     findings = []
@@ -218,10 +251,13 @@ def run_profile(profile: Profile, model: Path, quick: bool, log_dir: Path) -> Pr
             # One user: conversations one after another (each within the per-conversation rate limit).
             count = users if users > 1 else -(-(45 if quick else 90) // per_conversation)
             say(f"  running {users} user{'s' if users > 1 else ''} ({count} conversations) ...")
-            level = run_async(_level(target, f"{users} users", users, indices(count), quick))
+            reader = StaffReader(stack.staff_url, stack.settings.database_url)
+            level = run_async(_level(target, f"{users} users", users, indices(count), quick, reader))
+            result.staff[users] = reader
             result.levels[users] = level
             all_runs += level.runs
             print_level(profile.name, level)
+            print_staff(reader)
 
         telegram = [r for r in all_runs if r.channel == "telegram" and r.chat_id]
         result.late_telegram = sum(len(stack.standin.messages_to(r.chat_id)) -
@@ -238,6 +274,8 @@ def run_profile(profile: Profile, model: Path, quick: bool, log_dir: Path) -> Pr
                 say(f"  action round trip not measured: {type(error).__name__}: {error}")
             result.actions_per_message = load_breakdown.actions_per_message(
                 stack.settings.database_url, [r.conversation_id for r in result.levels[1].runs])
+        crises = [r.conversation_id for r in all_runs if r.crisis]
+        result.staff_listed = (run_async(_listed(reader, crises)), len(crises))
         # Checked once every server has stopped: whatever they were still writing has been written.
         stack.stack.stop()
         result.loss = check(stack.settings.database_url, all_runs)
@@ -251,6 +289,9 @@ def run_profile(profile: Profile, model: Path, quick: bool, log_dir: Path) -> Pr
         say(f"    {line}")
     if result.late_telegram:
         say(f"  telegram: {result.late_telegram} replies reached the stand-in after their webhook answered")
+    listed, crises = result.staff_listed
+    say(f"  staff app: {listed} of {crises} crisis conversations listed in the review queue")
+    result.lost_flags_in_queue = crises - listed
     say("  stack logs: " + "; ".join(l for l in result.log_findings if not l.startswith("    ")))
     for line in result.log_findings:
         if line.startswith("    "):
@@ -387,7 +428,8 @@ def main() -> int:
         return 130
     say(f"\nthe run took {time.monotonic() - began:.0f} s (load average at the end {os.getloadavg()[0]:.2f})")
     lost = sum(r.loss.lost_messages for r in results.values() if r.loss)
-    flags = sum(r.loss.unflagged for r in results.values() if r.loss)
+    # A crisis not flagged in the store, or flagged but missing from the queue staff work from.
+    flags = sum(r.loss.unflagged + r.lost_flags_in_queue for r in results.values() if r.loss)
     say(f"lost: {lost} messages, {flags} flags")
     return 0
 

@@ -61,6 +61,10 @@ class Running:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.rasa_port}"
 
+    @property
+    def staff_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.staff_port}"
+
 
 def _prepare(url: str, content_dir: Path) -> None:
     migrate(url)
