@@ -71,14 +71,26 @@ def session_scope(url: str) -> Iterator[Session]:
         session.close()
 
 
-def migrate(url: str) -> None:
-    """Bring the schema to the newest Alembic revision."""
+def migrate(url: str, migrations: Path = MIGRATIONS) -> None:
+    """Bring the schema to the newest Alembic revision of one history: the assistant's (bot/migrations)
+    by default, or another that shares the database (the staff app's)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations))
     config.set_main_option("sqlalchemy.url", url)
     config.attributes["configure_logger"] = False
     command.upgrade(config, "head")
     protect_sqlite_file(url)
+
+
+def run_migrations_online(context, metadata, version_table: str) -> None:
+    """What each Alembic history's env.py does: migrate on the caller's URL (never one from a file),
+    in batch mode on SQLite, recording its revision in its own version table."""
+    engine = engine_for(context.config.get_main_option("sqlalchemy.url"))
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata,
+                          render_as_batch=connection.dialect.name == "sqlite", version_table=version_table)
+        with context.begin_transaction():
+            context.run_migrations()
