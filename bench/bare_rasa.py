@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,10 @@ from typing import List, Optional
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.stack import stop_process  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 CACHE = ROOT / "var" / "bench" / "bare-rasa"
 # The init bot's own intents: greet, mood_unhappy, affirm, bot_challenge, mood_great, goodbye.
@@ -122,14 +125,7 @@ class BareRasa:
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(process)
 
     def __exit__(self, *exc) -> None:
         self.stop()
@@ -179,7 +175,6 @@ def main() -> None:
     if args.build_only:
         print(ensure_project()[1])
         return
-    sys.path.insert(0, str(ROOT))
     from tests.support import free_port
 
     timings = sorted(measure(args.messages, free_port()))

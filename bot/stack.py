@@ -63,6 +63,18 @@ def child_env(settings: Settings) -> dict:
     return env
 
 
+def stop_process(process: Optional[subprocess.Popen], grace_s: float = 15) -> None:
+    """Ends a child started in its own session, and its children: SIGTERM, then SIGKILL after `grace_s`."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def endpoints_file(settings: Settings) -> str:
     """endpoints-scaled.yml (Redis lock store) when REDIS_URL is set, else endpoints.yml."""
     return "endpoints-scaled.yml" if settings.redis_url else "endpoints.yml"
@@ -177,14 +189,7 @@ class Stack:
 
     @staticmethod
     def _stop(process: Optional[subprocess.Popen]) -> None:
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(process)
 
     def stop(self) -> None:
         for child in self.children.values():
