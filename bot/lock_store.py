@@ -22,7 +22,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 
-from bot import settings
+from bot import retries, settings
 from bot.redis_url import redis_options
 
 logger = logging.getLogger(__name__)
@@ -63,13 +63,9 @@ class SharedLockStore(RedisLockStore):
             await asyncio.sleep(POLL_SECONDS)
 
     async def _with_retries(self, operation: Callable[[], T]) -> T:
-        deadline, pause = time.monotonic() + RETRY_SECONDS, 0.1
-        while True:
-            try:
-                return operation()
-            except (RedisConnectionError, RedisTimeoutError) as error:
-                if time.monotonic() + pause > deadline:
-                    raise
-                logger.warning("lock store unreachable (%s); retrying", type(error).__name__)
-                await asyncio.sleep(pause)
-                pause = min(2.0, pause * 2)
+        return await retries.retrying(operation, lambda e: isinstance(e, (RedisConnectionError, RedisTimeoutError)),
+                                      RETRY_SECONDS, 0.1, _warn)
+
+
+def _warn(error: BaseException) -> None:
+    logger.warning("lock store unreachable (%s); retrying", type(error).__name__)

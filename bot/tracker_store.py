@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Any, Awaitable, Callable, Optional, TypeVar
 
 from rasa.core.brokers.broker import EventBroker
@@ -26,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot import settings
-from bot import action_failures
+from bot import action_failures, retries
 from bot.database import ensure_sqlite_dir, harden_sqlite
 from bot.erasure import FORGET_ACTION, erase_conversation
 
@@ -38,17 +37,12 @@ RETRY_SECONDS = 60.0
 
 async def retrying(operation: Callable[[], Awaitable[T]], what: str) -> T:
     """Runs `operation` again while the database connection fails, for up to RETRY_SECONDS."""
-    deadline, pause = time.monotonic() + RETRY_SECONDS, 0.2
-    while True:
-        try:
-            return await operation()
-        except DBAPIError as error:
-            if not _connection_lost(error) or time.monotonic() + pause > deadline:
-                raise
-            logger.warning("tracker store: database unreachable during %s (%s); retrying", what,
-                           type(error.orig).__name__)
-            await asyncio.sleep(pause)
-            pause = min(2.0, pause * 2)
+    def warn(error: BaseException) -> None:
+        logger.warning("tracker store: database unreachable during %s (%s); retrying", what,
+                       type(error.orig).__name__)
+
+    return await retries.retrying(operation, lambda e: isinstance(e, DBAPIError) and _connection_lost(e),
+                                  RETRY_SECONDS, 0.2, warn)
 
 
 def _connection_lost(error: DBAPIError) -> bool:
