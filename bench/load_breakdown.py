@@ -3,8 +3,9 @@
 - the safety layer: `SafetyLayer().message(text)` over the bench messages;
 - the country extractor: the CountryFinder it wraps (bot/countries.py), `stated(text)` and
   `from_metadata(...)` as bot/nlu/country_extractor.py calls them on every message;
-- an action round trip: a POST to the running action server's /webhook as Rasa makes it (the
-  tracker's state and the whole domain, the token as a query parameter, a new connection per call,
+- an action round trip: a POST to the running action server's /webhook as Rasa makes it (the body
+  Rasa's RemoteAction builds with endpoints.yml's settings, the token as a query parameter, a new
+  connection per call,
   the answer checked against Rasa's schema), times the custom actions per user message counted in
   the store;
 - the tracker store: bot.tracker_store.DatabaseTrackerStore on a scratch SQLite file, one retrieve
@@ -111,10 +112,10 @@ def _domain():
 def action_round_trip_ms(action_url: str, token: str, events: List[dict], calls: int = 30) -> Optional[tuple]:
     """(ms per call, action name): the first custom action of a stored conversation, called again
     with the tracker as it stood then; None if the conversation ran no custom action."""
-    import rasa
     from jsonschema import validate
     from rasa.core.actions.action import RemoteAction
-    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
 
     actions = custom_actions()
     at = next((i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") in actions), None)
@@ -125,10 +126,16 @@ def action_round_trip_ms(action_url: str, token: str, events: List[dict], calls:
     schema = RemoteAction.action_response_format_spec()
     _quiet()
 
+    from bot import action_calls
+
+    action_calls.install()  # as the Rasa server has it from the tracker store
+    # As Rasa builds the body: the domain goes only where endpoints.yml's settings send it.
+    settings = yaml.safe_load((ROOT / "endpoints.yml").read_text())["action_endpoint"]
+    extra = {k: v for k, v in settings.items() if k not in ("url", "token")}
+    remote = RemoteAction(name, EndpointConfig(action_url, token=token, **extra))
+
     def call() -> None:
-        body = {"next_action": name, "sender_id": tracker.sender_id,
-                "tracker": tracker.current_state(EventVerbosity.ALL), "version": rasa.__version__,
-                "domain": domain.as_dict()}
+        body = remote._action_call_format(tracker, domain)
         answer = requests.post(action_url, params={"token": token}, json=body, timeout=30)
         answer.raise_for_status()
         validate(answer.json(), schema)

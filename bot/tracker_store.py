@@ -9,25 +9,31 @@ that says it is done.
 
 When the database is briefly unreachable (PostgreSQL restarting, a failover), reads and saves are
 retried for up to a minute rather than failing: a message waits, and nothing is dropped.
+
+A conversation's tracker is kept in memory between its messages (bot/tracker_cache.py) and read back
+from the database only when the database says something else wrote to that conversation.
 """
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from typing import Any, Awaitable, Callable, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Iterator, Optional, TypeVar
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import func
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot import settings
-from bot import action_failures, retries
+from bot import action_calls, action_failures, retries
 from bot.database import ensure_sqlite_dir, harden_sqlite
 from bot.erasure import FORGET_ACTION, erase_conversation
+from bot.tracker_cache import KeptTrackers, Mark
 
 
 logger = logging.getLogger(__name__)
@@ -82,9 +88,13 @@ class DatabaseTrackerStore(SQLTrackerStore):
         )
         if self.engine.dialect.name == "sqlite":
             harden_sqlite(self.engine)
+        self.kept = KeptTrackers()
+        self._saving: dict = {}  # sender id -> the mark its save in progress will leave
         # The tracker store is the one module of ours every Rasa server loads, with or without
-        # channels: it is where the server learns to apologise when an action fails.
+        # channels: it is where the server learns to apologise when an action fails, and to send
+        # the action server a lean domain.
         action_failures.install()
+        action_calls.install()
 
     # Rasa's SQL store does its database work inside coroutines that never await (with no event
     # broker): run as they are, they would block the event loop, and every other conversation, for each
@@ -95,7 +105,27 @@ class DatabaseTrackerStore(SQLTrackerStore):
         return asyncio.to_thread(_finish, coroutine_function)
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        return await retrying(lambda: self._off_loop(lambda: SQLTrackerStore.retrieve(self, sender_id)), "a read")
+        return await retrying(lambda: self._off_loop(lambda: self._retrieve_kept(sender_id)), "a read")
+
+    async def _retrieve_kept(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        if self.event_broker is not None:  # streaming compares with a fresh read: never hand back ours
+            return await SQLTrackerStore.retrieve(self, sender_id)
+        # The mark is taken before the read, so a write in between leaves it stale, never the tracker.
+        mark = self._mark(sender_id)
+        tracker = self.kept.get(sender_id, mark)
+        if tracker is None:
+            tracker = await SQLTrackerStore.retrieve(self, sender_id)
+            if tracker is not None:
+                self.kept.keep(tracker, mark)
+        return tracker
+
+    def _mark(self, sender_id: str, session: Any = None) -> Mark:
+        if session is None:
+            with self.session_scope() as session:
+                return self._mark(sender_id, session)
+        count, latest = session.query(func.count(self.SQLEvent.id), func.max(self.SQLEvent.timestamp)) \
+            .filter(self.SQLEvent.sender_id == sender_id).one()
+        return Mark(count, latest)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
         return await retrying(lambda: self._off_loop(
@@ -109,11 +139,34 @@ class DatabaseTrackerStore(SQLTrackerStore):
     async def _save(self, tracker: DialogueStateTracker) -> None:
         kept = events_after_forgetting(tracker)
         if kept is None:
-            return await SQLTrackerStore.save(self, tracker)
+            await SQLTrackerStore.save(self, tracker)
+            mark = self._saving.pop(tracker.sender_id, None)
+            if mark is not None and self.event_broker is None:
+                self.kept.keep(tracker, mark)
+            return
+        self.kept.drop(tracker.sender_id)
         erase_conversation(settings.load().database_url, tracker.sender_id)
         fresh = DialogueStateTracker.from_events(tracker.sender_id, kept, slots=list(tracker.slots.values()),
                                                  sender_source=tracker.sender_source)
         await SQLTrackerStore.save(self, fresh)
+        self._saving.pop(tracker.sender_id, None)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """The events not stored yet (called by Rasa's save inside its session): counted from the
+        kept tracker when it is this one and the database is as it was, else as Rasa counts them.
+
+        Only a tracker that was read back stays kept after its save: a new conversation's tracker
+        still holds the events before its session started, which Rasa's own read leaves out."""
+        self._saving.pop(tracker.sender_id, None)
+        mark = self._mark(tracker.sender_id, session)
+        stored = self.kept.stored_length(tracker, mark)
+        if stored is None:
+            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            new = list(itertools.islice(tracker.events, stored, len(tracker.events)))
+        else:
+            new = list(itertools.islice(tracker.events, stored, len(tracker.events)))
+            self._saving[tracker.sender_id] = mark.after(event.timestamp for event in new)
+        return iter(new)
 
 
 def _finish(coroutine_function: Callable[[], Any]) -> Any:
