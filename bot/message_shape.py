@@ -61,9 +61,9 @@ SHORT_REQUEST = 4   # words: "breathing", "thought record please"
 # intent the classifier preferred among the soft ones (the list of exercises, a feeling, nothing).
 _NAMED_EXERCISES = [
     ("exercise_breathing", r"breathing|breathe|breath ?work|box breath\w*"),
-    ("exercise_grounding", r"grounding|5.?4.?3.?2.?1|five senses|senses thing"),
-    ("exercise_thought_challenging", r"thought record|reframing|challeng\w* (my |the |a )?thoughts?"
-                                     r"|catch it,? check it,? change it"),
+    ("exercise_grounding", r"grounding|5.?4.?3.?2.?1|five senses|senses thing|(things|stuff) (you|u|i) can (see|hear)"),
+    ("exercise_thought_challenging", r"thought record|reframing|challeng\w* (my |the |a |your |ur )?thoughts?"
+                                     r"|catch it,? check it,? change it|cbt (thing|exercise|technique|worksheet|tool)"),
     ("exercise_self_compassion", r"self.?compassion|(be|being) (kind|kinder|gentle|nicer) (to|with) "
                                  r"(myself|yourself|me)"),
     ("exercise_sleep", r"wind.?down|winding down|bedtime routine|sleep hygiene|sleep (exercise|routine|thing|one)"),
@@ -79,10 +79,14 @@ PROMOTABLE = {"ask_coping", "nlu_fallback", "mood_low", "step_answer", "affirm",
               "talk_to_me", "exercise_offer"}
 # Asking to stop what is going on: "stop", "can we stop", "this isn't helping", "I'm done with this".
 _STOP = re.compile(
-    r"^\W*(stop|pause|quit|enough|cancel|end it here|skip (it|this)|no more|that'?s enough|leave it)\b"
+    r"^\W*((actually|ok|okay|no|nah|wait|sorry|um+|hmm+|hey|oh)\W+)?"
+    r"(stop|pause|quit|enough|cancel|end it here|skip (it|this)|no more|that'?s enough|leave it)\b"
     r"|\b(can we|could we|can i|let'?s|lets|i want to|i wanna|i'?d like to|please|pls)\s+"
     r"(stop|quit|end this|pause|leave it|skip)\b|\b(this|it|that)\s*(is|'?s)\s*(not|n'?t)\s*(helping|working)\b"
     r"|^\W*not helping\W*$|\bi'?m done with (this|it)\b|\b(stop|quit)\s+(please|pls|now|this)\b", re.IGNORECASE)
+# "actually stop, focusing on my breath is making me more panicky": a stop said first, then why.
+_STOP_FIRST = re.compile(r"^\W*((actually|ok|okay|no|wait|sorry|please|pls)\W+)?stop( it| this| now| please| pls)?"
+                         r"\s*[,.!;:-]", re.IGNORECASE)
 # Not wanting to go on with what is happening: "I don't wanna do this anymore", "not in the mood for this".
 _NOT_GOING_ON = re.compile(
     r"\b(don'?t|do not|dont|not|no)\s+(really\s+)?(want|wanna|feel like)\s+(to\s+)?(do|doing|continue|carry on|"
@@ -144,6 +148,21 @@ class Look:
     offered: Optional[str] = None   # for exercise_offer: the exercise intent to offer
 
 
+@dataclass(frozen=True)
+class Context:
+    """What the conversation says about the message: the form waiting for an answer (`loop`), the
+    bot's last action before it (`after`), and the article being talked about (`topic`)."""
+    loop: Optional[str] = None
+    after: Optional[str] = None
+    topic: Optional[str] = None
+
+
+NO_CONTEXT = Context()
+EXERCISE_LOOPS = {"exercise_form", "exercise_feedback_form"}
+OFFERS = {"action_offer_exercise", "utter_offer_exercises"}
+ASKED_TO_FORGET = "utter_ask_forget"
+
+
 def asks_to_start(text: str) -> bool:
     named_alone = len(text.split()) <= SHORT_REQUEST and bool(_EXERCISE_NAMES.search(text))
     return bool(_REQUEST.search(text)) or named_alone
@@ -157,16 +176,20 @@ def _clear_launch(text: str, confidence: float) -> bool:
 
 
 def second_look(text: str, intent: str, confidence: float,
-                ranking: tuple[tuple[str, float], ...] = (), country_named: bool = False) -> Optional[Look]:
+                ranking: tuple[tuple[str, float], ...] = (), country_named: bool = False,
+                context: Context = NO_CONTEXT) -> Optional[Look]:
     """The intent this message should have instead of the classifier's, or None to keep it.
     `ranking` is the classifier's (intent, confidence) list, best first; `country_named` whether
-    the country extractor found a place in it. Payloads ("/intent") are never second-guessed."""
+    the country extractor found a place in it; `context` what the conversation was doing.
+    Payloads ("/intent") are never second-guessed."""
     if not text or text.startswith("/"):
         return None
-    return (_place(text, intent, confidence, country_named) or _emoji(text) or _erase(text, intent)
-            or _exercise(text, intent, confidence) or _unfounded_topic(text, intent) or _shape(text, intent, confidence)
-            or _someone_else(text, intent) or _feeling_behind_fallback(intent, ranking)
-            or _question_behind_fallback(text, intent, ranking))
+    return (_forget_confirmed(text, intent, context) or _place(text, intent, confidence, country_named)
+            or _emoji(text) or _erase(text, intent) or _exercise(text, intent, confidence, context)
+            or _inside_exercise(text, intent, context) or _unfounded_topic(text, intent)
+            or _shape(text, intent, confidence) or _loss(text, intent) or _someone_else(text, intent)
+            or _feeling_behind_fallback(intent, ranking) or _question_behind_fallback(text, intent, ranking)
+            or _follow_up(text, intent, context) or _feeling_in_words(text, intent))
 
 
 def _erase(text: str, intent: str) -> Optional[Look]:
@@ -178,9 +201,20 @@ def _erase(text: str, intent: str) -> Optional[Look]:
     return Look("forget")
 
 
+def _loss(text: str, intent: str) -> Optional[Look]:
+    """"my grandad passed away and the house feels wrong without him" is grief, not a worry about him."""
+    if intent not in ("worried_about_someone", "mood_low", "feeling_lonely") or not _FIRST_PERSON_OR_MY.search(text):
+        return None
+    return Look("feeling_grief") if _FEELING_PATTERNS[0][1].search(text) else None
+
+
+_FIRST_PERSON_OR_MY = re.compile(r"\b(i|i'?m|im|me|my|myself|i'?ve|ive)\b", re.IGNORECASE)
+
+
 def _someone_else(text: str, intent: str) -> Optional[Look]:
     """A feeling described in someone else's name, by someone not speaking of themselves."""
-    if not (intent.startswith("feeling_") or intent == "mood_low") or intent == "feeling_angry_at_bot":
+    # Grief is always told about someone else: "my grandad passed away, the house is wrong without him".
+    if not (intent.startswith("feeling_") or intent == "mood_low") or intent in ("feeling_angry_at_bot", "feeling_grief"):
         return None
     if reflection.person(text) and _THIRD_PERSON.search(text) and not _FIRST_PERSON.search(text):
         return Look("worried_about_someone")
@@ -208,15 +242,18 @@ def _emoji(text: str) -> Optional[Look]:
     return Look(better) if better else None
 
 
-def _exercise(text: str, intent: str, confidence: float) -> Optional[Look]:
-    """Refusing, stopping, and starting only on a clear request."""
+def _exercise(text: str, intent: str, confidence: float, context: Context = NO_CONTEXT) -> Optional[Look]:
+    """Refusing, stopping, and starting only on a clear request, or on a choice from the offer."""
     short = len(text.split()) <= STOP_WORDS and not intent.startswith("safety_")
     launching = intent.startswith("exercise_") or intent == "ask_coping"
     refused = (launching or _EXERCISE_WORDS.search(text)) and _NEGATED_WANT.search(text)
     if refused or (short and _NOT_GOING_ON.search(text)):
         return Look("decline_exercise")
-    if short and _STOP.search(text):
+    if (short and _STOP.search(text)) or _STOP_FIRST.search(text):
         return Look("stop_exercise")
+    chosen = _chosen_from_offer(text, intent, context)
+    if chosen:
+        return Look(chosen)
     named = _named_request(text)
     if named and named != intent and _overridable(text, intent):
         return Look(named)
@@ -329,3 +366,100 @@ def _question_behind_fallback(text: str, intent: str, ranking: tuple[tuple[str, 
     if len(readings) > 1 and readings[0][1] - readings[1][1] < QUESTION_MARGIN:
         return None   # two close readings: a wrong answer costs more than asking again
     return Look(readings[0][0])
+
+
+def _chosen_from_offer(text: str, intent: str, context: Context) -> Optional[str]:
+    """Just after exercises were offered, naming one of them ("the breathing one i guess") or the
+    classifier reading one is a choice: that one starts."""
+    if context.after not in OFFERS or intent.startswith("safety_") or _NEGATION.search(text):
+        return None
+    named = {name for name, pattern in _NAMED_PATTERNS if pattern.search(text)}
+    if len(named) == 1:
+        return named.pop()
+    return intent if intent.startswith("exercise_") and intent != "exercise_offer" else None
+
+
+_YES = re.compile(r"^\W*(yes|yep|yeah|yup|ya|yea|sure|ok|okay|please|pls|do it|go ahead|definitely|absolutely)\b",
+                  re.IGNORECASE)
+
+
+def _forget_confirmed(text: str, intent: str, context: Context) -> Optional[Look]:
+    """After "do you want me to delete this conversation?", a yes in any words ("yes, wipe it")."""
+    if context.after != ASKED_TO_FORGET or intent.startswith("safety_") or intent == "deny":
+        return None
+    if _NEGATION.search(text) or re.search(r"\b(no|nah|nope|keep|wait|cancel)\b", text, re.IGNORECASE):
+        return None
+    if intent in ("forget", "affirm", "forget_confirmed") or _YES.search(text) or _ERASE_WORD.search(text):
+        return Look("forget_confirmed")
+    return None
+
+
+_ERASE_WORD = re.compile(r"\b(delete|erase|wipe|remove|clear|forget)\b", re.IGNORECASE)
+# Inside an exercise these readings leave it only when the message is shaped like what they say: an
+# answer to a step often sounds like a question or a complaint to a classifier ("a dumb meme maybe",
+# "heavier, might actually drop off"), and leaving loses every step after it.
+SOFT_LEAVERS = {"ask_privacy", "ask_capabilities", "bot_challenge", "ask_helpline", "find_professional",
+                "find_peer_support", "ask_supporting_someone", "feeling_angry_at_bot"}
+_AT_THE_BOT = re.compile(
+    r"\b(you|u|ur|your|you'?re|youre|bot|app|robot|machine|useless|pointless|shut up|waste of (my )?time|"
+    r"f+u+c*k+ (off|you|this)|screw (you|this)|piss off|go away)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“”][^\"“”]*[\"“”]|(?<!\w)'[^']*'(?!\w)")
+
+
+def _inside_exercise(text: str, intent: str, context: Context) -> Optional[Look]:
+    if context.loop not in EXERCISE_LOOPS or intent not in (SOFT_LEAVERS | QUESTION_INTENTS):
+        return None
+    own_words = _QUOTED.sub(" ", text)   # a quoted draft or thought is part of the answer
+    if intent == "feeling_angry_at_bot":
+        return None if _AT_THE_BOT.search(own_words) else Look("step_answer")
+    return None if _QUESTION_SHAPE.search(own_words) else Look("step_answer")
+
+
+# Words of how someone feels, for a statement the classifier could not place: any of these listens
+# better than "I didn't understand". Most specific first; the safety screen still runs after.
+_FEELING_WORDS: list[tuple[str, str]] = [
+    ("feeling_grief", r"passed away|died|death of|funeral|lost my (mum|mom|dad|mother|father|husband|wife|partner|son|"
+                      r"daughter|brother|sister|friend|grandma|grandad|grandpa|nan|baby|dog|cat)|griev\w*|bereave\w*"),
+    ("feeling_self_blame", r"hate myself|my (own )?fault|i'?m (such )?(a )?(failure|useless|worthless|pathetic|idiot|"
+                           r"terrible (mum|mom|dad|parent|person))|i (screamed|yelled|shouted)|ashamed|guilty|"
+                           r"blame myself|feel like a failure"),
+    ("feeling_lonely", r"lonely|so alone|all alone|no (one|body) to talk|no friends|isolated"),
+    ("feeling_hopeless", r"never (going to|gonna) (change|get better)|nothing (will|ever) change|no point|"
+                         r"hopeless|soul destroying|what'?s the point|give up"),
+    ("feeling_anxious", r"anxious|anxiety|panic\w*|nervous|scared|terrified|on edge|want to throw up|dread\w*"),
+    ("feeling_stress", r"stress\w*|overwhelm\w*|too much (on|going on)|under pressure|burn(t|ed)? out|burnout"),
+    ("mood_low", r"cry(ing)?|cried|tears|tired|exhausted|drained|flat|empty|numb|don'?t enjoy|dont enjoy|no energy|"
+                 r"sad|low|down|miserable|depressed|wrecked|can'?t sleep|cant sleep|awful|rubbish|crap|heavy|"
+                 r"walking through|not myself|struggl\w*|hard time|rough"),
+]
+_FEELING_PATTERNS = [(name, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for name, words in _FEELING_WORDS]
+
+
+def _feeling_in_words(text: str, intent: str) -> Optional[Look]:
+    """A statement the fallback took that says how someone feels ("had my baby 7 weeks ago and i cry
+    every single day"): answered as that feeling; about someone else, as a worry for them."""
+    if intent != "nlu_fallback" or _QUESTION_SHAPE.search(text):
+        return None
+    found = next((name for name, pattern in _FEELING_PATTERNS if pattern.search(text)), None)
+    if found is None:
+        return None
+    if _THIRD_PERSON.search(text) and not _FIRST_PERSON.search(text):
+        return Look("worried_about_someone")
+    return Look(found)
+
+
+# The article intents by topic, for a follow-up question about the article being talked about.
+_TOPIC_INTENT = {intent[len("ask_"):]: intent for intent in TOPIC_INTENTS}
+_TOPIC_INTENT.update({"finding_therapist": "find_professional", "peer_support": "find_peer_support"})
+FOLLOW_UP_WORDS = 3
+
+
+def _follow_up(text: str, intent: str, context: Context) -> Optional[Look]:
+    """A question the fallback took, asked while an article is being talked about ("how many sessions
+    is it usually"): it is about that article, whose part its words point to."""
+    if intent != "nlu_fallback" or not context.topic or len(text.split()) < FOLLOW_UP_WORDS:
+        return None
+    if not _QUESTION_SHAPE.search(text) or topic_in(text) not in (None, context.topic):
+        return None
+    asked = _TOPIC_INTENT.get(context.topic)
+    return Look(asked) if asked else None

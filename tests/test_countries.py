@@ -71,3 +71,15 @@ def test_payloads_carry_the_hint_because_they_skip_nlu():
 ])
 def test_abbreviations_units_and_shouting_are_not_countries(text, code):
     assert default_finder().in_text(text) == code
+
+
+@pytest.mark.parametrize("text, code", [
+    ("is there a number i can ring, im up in qld", "AU"),
+    ("what about my sister in kl", "MY"),
+    ("she lives in new south wales", "AU"),     # not Wales
+    ("we moved to ontario last year", "CA"),    # not the Californian city
+    ("my cousin in kerala", "IN"),
+    ("back in nyc now", "US"),
+])
+def test_states_provinces_and_nicknames(text, code):
+    assert FINDER.in_text(text) == code

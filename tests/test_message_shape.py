@@ -187,3 +187,89 @@ def test_a_place_in_a_sentence_the_classifier_could_not_read_is_still_a_place():
 def test_a_question_the_fallback_took_is_answered_when_its_words_agree(text, ranking, expected):
     look = second_look(text, "nlu_fallback", 0.25, (("nlu_fallback", 0.25),) + ranking)
     assert (look.intent if look else None) == expected
+
+
+# What the conversation was doing (bot/nlu/message_shape.py builds the Context from the tracker).
+from bot.message_shape import Context  # noqa: E402
+
+IN_EXERCISE = Context(loop="exercise_form")
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("idk, 'this dumb song made me think of u' maybe", "feeling_angry_at_bot", "step_answer"),
+    ("lighter. good tired. might actually nod off", "ask_stopping", "step_answer"),
+    ("my old bandmates, we have a group chat", "find_peer_support", "step_answer"),
+    ("this is pointless, you're not helping", "feeling_angry_at_bot", None),
+    ("how do i come off sertraline?", "ask_stopping", None),
+    ("who can see what i write here", "ask_privacy", None),
+])
+def test_inside_an_exercise_only_a_clear_change_of_subject_leaves(text, intent, expected):
+    look = second_look(text, intent, 0.8, context=IN_EXERCISE)
+    assert (look.intent if look else None) == expected
+    # Outside an exercise the classifier's reading stands.
+    assert second_look(text, intent, 0.8) is None or second_look(text, intent, 0.8).intent != "step_answer"
+
+
+def test_a_stop_said_first_leaves_whatever_follows_it():
+    assert second_look("ok stop, counting my breaths is making it worse honestly", "step_answer", 0.5,
+                       context=IN_EXERCISE).intent == "stop_exercise"
+
+
+@pytest.mark.parametrize("after", ["utter_offer_exercises", "action_offer_exercise"])
+def test_naming_an_exercise_just_after_an_offer_chooses_it(after):
+    offered = Context(after=after)
+    assert second_look("hmm the sleep one", "exercise_offer", 0.4, context=offered).intent == "exercise_sleep"
+    assert second_look("the grounding one maybe", "mood_low", 0.4, context=offered).intent == "exercise_grounding"
+    assert second_look("not the breathing one", "exercise_breathing", 0.4, context=offered).intent != "exercise_breathing"
+    # With no offer on screen, a half-request is offered first, as before.
+    assert second_look("the breathing one i guess", "exercise_breathing", 0.4).intent == "exercise_offer"
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("yes, wipe it", "forget", "forget_confirmed"),
+    ("yep get rid of it all", "affirm", "forget_confirmed"),
+    ("erase it", "nlu_fallback", "forget_confirmed"),
+    ("no keep it", "forget", None),
+    ("wait, don't delete it", "forget", None),
+])
+def test_after_asking_to_delete_a_yes_in_any_words_confirms(text, intent, expected):
+    look = second_look(text, intent, 0.8, context=Context(after="utter_ask_forget"))
+    assert (look.intent if look and look.intent == "forget_confirmed" else None) == expected
+
+
+def test_a_follow_up_question_the_fallback_took_goes_to_the_article_talked_about():
+    about = Context(topic="esketamine")
+    assert second_look("do u have to stay there after", "nlu_fallback", 0.3, context=about).intent == "ask_esketamine"
+    assert second_look("do u have to stay there after", "nlu_fallback", 0.3) is None
+    assert second_look("great thanks", "nlu_fallback", 0.3, context=about).intent != "ask_esketamine"
+    assert second_look("arsenal or chelsea", "nlu_fallback", 0.3, context=about) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my nan died on tuesday and i keep expecting her to ring", "feeling_grief"),
+    ("i shouted at my partner again over nothing and i hate myself for it", "feeling_self_blame"),
+    ("been exhausted for weeks, everything is such an effort", "mood_low"),
+    ("my brother has been so low since the divorce, he barely leaves his flat", "worried_about_someone"),
+    ("my car is making a funny noise", None),
+    ("why am i always so tired", None),   # a question: not told back as a feeling
+])
+def test_a_statement_the_fallback_took_is_heard_by_its_feeling_words(text, expected):
+    look = second_look(text, "nlu_fallback", 0.3)
+    assert (look.intent if look else None) == expected
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("my grandad passed away at the weekend and the house feels wrong without him", "worried_about_someone"),
+    ("lost my dad in june and i still cant believe it", "mood_low"),
+])
+def test_a_death_told_by_the_bereaved_is_grief_not_a_worry(text, intent):
+    assert second_look(text, intent, 0.8).intent == "feeling_grief"
+
+
+def test_a_worry_about_someone_alive_stays_a_worry():
+    assert second_look("my dad has been so withdrawn lately and i'm worried", "worried_about_someone", 0.8) is None
+
+
+def test_grief_read_by_the_classifier_is_not_turned_into_a_worry():
+    assert second_look("my grandad passed away at the weekend and the house feels wrong without him",
+                       "feeling_grief", 0.9) is None

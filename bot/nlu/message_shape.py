@@ -1,5 +1,6 @@
 """Rasa adapter for bot.message_shape: replaces the classifier's intent where the shape of a message
-says more than its words (emoji only, not words, a long vent, an unclear or refused exercise)."""
+says more than its words (emoji only, not words, a long vent, an unclear or refused exercise), or
+where the conversation does (an exercise waiting for its answer, an offer just made)."""
 from __future__ import annotations
 
 import hashlib
@@ -11,11 +12,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import words
-from bot.message_shape import second_look
+from bot.message_shape import NO_CONTEXT, Context, second_look
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +42,9 @@ class MessageShape(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        # Rasa hands an NLU component the conversation's tracker when it asks for one by this name.
+        context = conversation_context(tracker)
         for message in messages:
             intent = message.get("intent") or {}
             ranking = tuple((r.get("name") or "", float(r.get("confidence") or 0.0))
@@ -47,7 +52,7 @@ class MessageShape(GraphComponent):
             named = any(e.get("entity") == "country" for e in message.get("entities") or [])
             try:
                 look = second_look(message.get("text") or "", intent.get("name") or "",
-                                   float(intent.get("confidence") or 0.0), ranking, named)
+                                   float(intent.get("confidence") or 0.0), ranking, named, context)
             except Exception as error:  # noqa: BLE001 - a second look must never stop the safety screen after it
                 logger.error("message shape failed, the classifier's intent stands: %s", type(error).__name__)
                 continue
@@ -67,3 +72,12 @@ class MessageShape(GraphComponent):
             entity = {"entity": "exercise_offered", "value": look.offered, "confidence": 1.0,
                       "extractor": self.__class__.__name__}
             message.set("entities", (message.get("entities") or []) + [entity], add_to_output=True)
+
+
+def conversation_context(tracker: Optional[DialogueStateTracker]) -> Context:
+    """The form waiting for an answer, the bot's last action and the article talked about."""
+    if tracker is None:
+        return NO_CONTEXT
+    after = next((e.action_name for e in reversed(tracker.events)
+                  if isinstance(e, ActionExecuted) and e.action_name and e.action_name != "action_listen"), None)
+    return Context(loop=tracker.active_loop_name, after=after, topic=tracker.get_slot("topic"))

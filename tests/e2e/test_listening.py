@@ -166,3 +166,45 @@ def test_a_named_request_starts_the_exercise_and_its_answers_belong_to_it(chat):
     assert "Step 1 of" in first
     second = chat.text("7am i guess, work")
     assert "Step 2 of" in second and FALLBACK not in second
+
+
+# The conversation decides what a message is (bot/nlu/message_shape.py reads the tracker): inside an
+# exercise, an answer that sounds like a complaint or a question stays the step's answer; just after
+# an offer, naming an exercise chooses it; after "delete this conversation?", a yes in any words.
+def test_an_answer_that_sounds_like_a_complaint_or_a_question_stays_in_the_exercise(chat):
+    assert step(chat.text("can we do the reaching out exercise")) == 1
+    assert step(chat.text("my cousin jo, we used to be close")) == 2
+    drafted = chat.text("a text, something like 'this stupid song made me think of u' with a link")
+    assert step(drafted) == 3 and FALLBACK not in drafted
+    answered = chat.text("i could add that its been a rough month, side effects of the new job lol")
+    assert step(answered) == 4
+
+
+def test_naming_an_exercise_after_the_list_starts_that_one(chat):
+    listed = chat.say("what exercises have you got")
+    assert "Slow breathing" in [b["title"] for m in listed for b in m.get("buttons") or ()]
+    assert not any("Step" in (m.get("text") or "") for m in listed)
+    chosen = chat.text("umm the grounding one maybe")
+    assert step(chosen) == 1 and "grounding" in chosen.lower()
+
+
+def test_a_yes_in_other_words_confirms_the_deletion(chat, stack_settings):
+    chat.text("i keep thinking about the blue bicycle from my childhood")
+    assert "delete this conversation" in chat.text("please remove what i wrote")
+    done = chat.say("yep, get rid of it")
+    assert "deleted" in done[0]["text"]
+    with engine_for(stack_settings.database_url).connect() as connection:
+        stored = connection.execute(text("SELECT COUNT(*) FROM events WHERE data LIKE :n"),
+                                    {"n": "%blue bicycle%"}).scalar()
+    assert stored == 0
+
+
+def test_a_follow_up_question_is_answered_from_the_article_talked_about(chat):
+    chat.text("what is collaborative care")
+    follow = chat.text("so who would actually be on the team then?")
+    assert FALLBACK not in follow and "Collaborative care" not in follow.splitlines()[0]
+
+
+def test_a_statement_of_how_someone_feels_is_heard_not_misunderstood(chat):
+    reply = chat.text("my grandad passed away at the weekend and the house feels wrong without him")
+    assert FALLBACK not in reply and "sorry" in reply.lower() and "Step" not in reply
