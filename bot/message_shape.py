@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot import reflection, words
-from bot.content.aspects import ASPECTS, WORDS_ONLY, aspect_in, topic_in
+from bot.content.aspects import ASPECTS, WORDS_ONLY, aspect_in, specific_topic_in, topic_in
 
 # Below this the classifier is guessing which exercise: offer it instead of starting it; a request
 # that names the exercise ("let's do the thought record") needs less.
@@ -32,6 +32,7 @@ PLACE_ONLY_WORDS = 3
 PLACE_SENTENCE_WORDS = 10   # "i live in toronto now, what number do i call", when nothing else fits
 PLACE_FALLBACK_WORDS = 24
 PLACE_INTENTS = {"inform_country", "ask_helpline", "find_professional", "find_peer_support"}
+SURE_SAFETY = 0.6
 # A feeling the classifier ranks first with at least this confidence answers a message the
 # fallback took for being close to another intent.
 FEELING_FLOOR = 0.2
@@ -108,7 +109,7 @@ _ERASE = re.compile(
     r"\b(delete|erase|wipe|remove|clear)\b[^.?!]{0,40}?\b(chat|conversation|convo|messages?|history|data|"
     r"everything|all of (it|this)|what i (said|wrote|told you|typed)|this)\b"
     r"|\bforget\b[^.?!]{0,20}?\b(this chat|our chat|the chat|this conversation|our conversation|my messages|"
-    r"my data|everything i (said|wrote|told you))\b", re.IGNORECASE)
+    r"my data|everything i (said|wrote|told you))\b|(?:^|\s)/forget\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(don'?t|do not|dont|never|not)\b", re.IGNORECASE)
 # Someone else's state: "my son is so lonely, he never goes out" is a parent's worry, not loneliness.
 _THIRD_PERSON = re.compile(r"\b(he|she|they|his|her|him|them|hes|shes|theyre|he's|she's|they're)\b", re.IGNORECASE)
@@ -155,6 +156,7 @@ class Context:
     loop: Optional[str] = None
     after: Optional[str] = None
     topic: Optional[str] = None
+    asked_where: bool = False   # "Which country are you in?" is the question on screen
 
 
 NO_CONTEXT = Context()
@@ -184,12 +186,15 @@ def second_look(text: str, intent: str, confidence: float,
     Payloads ("/intent") are never second-guessed."""
     if not text or text.startswith("/"):
         return None
-    return (_forget_confirmed(text, intent, context) or _place(text, intent, confidence, country_named)
+    look = (_forget_confirmed(text, intent, context) or _place(text, intent, confidence, country_named)
+            or _unplaced_answer(text, intent, context)
             or _emoji(text) or _erase(text, intent) or _exercise(text, intent, confidence, context)
-            or _inside_exercise(text, intent, context) or _unfounded_topic(text, intent)
-            or _shape(text, intent, confidence) or _loss(text, intent) or _someone_else(text, intent)
-            or _feeling_behind_fallback(intent, ranking) or _question_behind_fallback(text, intent, ranking)
-            or _follow_up(text, intent, context) or _feeling_in_words(text, intent))
+            or _unfounded_topic(text, intent) or _shape(text, intent, confidence) or _loss(text, intent)
+            or _someone_else(text, intent) or _feeling_behind_fallback(intent, ranking)
+            or _question_behind_fallback(text, intent, ranking) or _follow_up(text, intent, context)
+            or _feeling_in_words(text, intent))
+    # Whatever reading won, inside an exercise it must be clear to take the person out of it.
+    return _inside_exercise(text, look.intent if look else intent, context) or look
 
 
 def _erase(text: str, intent: str) -> Optional[Look]:
@@ -224,7 +229,11 @@ def _someone_else(text: str, intent: str) -> Optional[Look]:
 def _place(text: str, intent: str, confidence: float, country_named: bool) -> Optional[Look]:
     """"egypt" after "are you safe right now?" names a place; it is not a "yes". But "weather in
     london" is out of scope, not a place to look up."""
-    if not country_named or intent in PLACE_INTENTS or intent.startswith("safety_"):
+    if not country_named or intent in PLACE_INTENTS:
+        return None
+    # A safety reading the classifier is unsure of becomes the fallback unless the safety layer stands
+    # behind it (which then overrides this anyway); the place's own lines answer better than the fallback.
+    if intent.startswith("safety_") and confidence >= SURE_SAFETY:
         return None
     n = len(text.split())
     place_only = n <= (PLACE_ONLY_WORDS if intent != "out_of_scope" else 1)
@@ -275,7 +284,8 @@ TOPIC_INTENTS = {
     "ask_complementary", "ask_personalised_medicine", "ask_collaborative_care", "ask_depression_vs_anxiety",
     "ask_supporting_someone"}
 _QUESTION_SHAPE = re.compile(
-    r"\?|^\W*(what|how|why|when|where|who|which|is|are|am|can|could|do|does|did|should|would|will|tell|"
+    r"\?|^\W*(what|whats|wat|how|hows|why|when|where|wheres|who|whos|which|is|are|am|can|could|do|does|did|"
+    r"should|would|will|tell|"
     r"explain|info|information|any|anything|help)\b|\b(tell me|explain|what about|info (on|about)|"
     r"information (on|about)|more about|learn about|read about|know about)\b", re.IGNORECASE)
 _ABOUT_WORDS = re.compile(
@@ -345,6 +355,7 @@ def _feeling_behind_fallback(intent: str, ranking: tuple[tuple[str, float], ...]
 QUESTION_INTENTS = TOPIC_INTENTS | {"ask_side_effects", "ask_how_given", "ask_who_for", "ask_cost", "ask_stopping",
                                     "ask_interactions", "ask_missed_dose", "ask_evidence"}
 QUESTION_FLOOR = 0.2
+SPECIFIC_TOPIC_CARRIER = "ask_what_is_depression"
 QUESTION_MARGIN = 0.05
 
 
@@ -358,6 +369,10 @@ def _question_behind_fallback(text: str, intent: str, ranking: tuple[tuple[str, 
     if named_aspect:   # the words say which part is asked: stronger than a guess
         # A part with no intent of its own is found by its words under its article's intent.
         return Look(named_aspect if named_aspect not in WORDS_ONLY else f"ask_{ASPECTS[named_aspect][1]}")
+    if specific_topic_in(text):
+        # Postnatal depression, grief, vitamin D ... have no intent: any article intent carries the
+        # question, and the article is chosen by its words (actions/psychoeducation.py).
+        return Look(SPECIFIC_TOPIC_CARRIER)
     if not (topic_in(text) or _ABOUT_WORDS.search(text)):
         return None
     readings = [(name, conf) for name, conf in ranking if name != "nlu_fallback"]
@@ -459,7 +474,22 @@ def _follow_up(text: str, intent: str, context: Context) -> Optional[Look]:
     is it usually"): it is about that article, whose part its words point to."""
     if intent != "nlu_fallback" or not context.topic or len(text.split()) < FOLLOW_UP_WORDS:
         return None
+    if context.loop in EXERCISE_LOOPS:   # "what do you mean by balanced?" is about the step
+        return None
     if not _QUESTION_SHAPE.search(text) or topic_in(text) not in (None, context.topic):
         return None
     asked = _TOPIC_INTENT.get(context.topic)
     return Look(asked) if asked else None
+
+
+WHERE_WORDS = 4
+
+
+def _unplaced_answer(text: str, intent: str, context: Context) -> Optional[Look]:
+    """A short answer to "which country are you in?" that names no place we know ("a small village",
+    "earth lol"): the bot says it cannot place it rather than "I didn't understand"."""
+    if not context.asked_where or intent not in SOFT_INTENTS - {"affirm", "deny", "thank"}:
+        return None
+    if len(text.split()) > WHERE_WORDS or _QUESTION_SHAPE.search(text) or looks_like_gibberish(text):
+        return None
+    return Look("inform_country")

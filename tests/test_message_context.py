@@ -11,7 +11,7 @@ from bot.nlu.message_shape import MessageShape, conversation_context
 
 
 def _tracker(*events) -> DialogueStateTracker:
-    slots = [TextSlot("topic", mappings=[{}])]
+    slots = [TextSlot("topic", mappings=[{}]), TextSlot("pending_lookup", mappings=[{}])]
     return DialogueStateTracker.from_events("context", [ActionExecuted("action_listen"), *events], slots=slots)
 
 
@@ -24,6 +24,10 @@ def test_the_context_names_the_form_the_last_action_and_the_topic():
                       ActionExecuted("action_listen"))
     assert conversation_context(inside).loop == "exercise_form"
     assert conversation_context(None) == NO_CONTEXT
+    asked = _tracker(UserUttered("helpline pls"), ActionExecuted("action_helpline_lookup"),
+                     SlotSet("pending_lookup", "helpline"), BotUttered("Which country are you in?"),
+                     ActionExecuted("action_listen"))
+    assert conversation_context(asked).asked_where and not context.asked_where
 
 
 def test_an_answer_inside_an_exercise_is_kept_as_the_answer():

@@ -273,3 +273,35 @@ def test_a_worry_about_someone_alive_stays_a_worry():
 def test_grief_read_by_the_classifier_is_not_turned_into_a_worry():
     assert second_look("my grandad passed away at the weekend and the house feels wrong without him",
                        "feeling_grief", 0.9) is None
+
+
+def test_inside_an_exercise_a_reading_found_behind_the_fallback_must_be_clear_too():
+    ranking = (("nlu_fallback", 0.25), ("feeling_angry_at_bot", 0.3), ("mood_low", 0.1))
+    text = "idk, 'this dumb song made me think of u' maybe"
+    assert second_look(text, "nlu_fallback", 0.25, ranking).intent == "feeling_angry_at_bot"
+    assert second_look(text, "nlu_fallback", 0.25, ranking, context=IN_EXERCISE).intent == "step_answer"
+    assert second_look("what do you mean by that step", "nlu_fallback", 0.25,
+                       context=Context(loop="exercise_form", topic="psychotherapy")) is None
+
+
+def test_forget_typed_after_other_words_is_still_a_request_to_erase():
+    assert second_look("right. /forget", "deny", 0.6).intent == "forget"
+
+
+def test_a_place_the_classifier_half_read_as_a_safety_matter_is_a_place():
+    # The safety screen after this still overrides whenever the safety layer finds a risk.
+    assert second_look("and my mate in durban", "safety_concern_abuse", 0.29, country_named=True).intent == "inform_country"
+    assert second_look("im in leeds and i want to die", "safety_high", 0.95, country_named=True) is None
+
+
+def test_a_short_answer_to_where_are_you_that_names_no_place_is_a_place_we_cannot_place():
+    asked = Context(after="action_helpline_lookup", asked_where=True)
+    assert second_look("a small village", "nlu_fallback", 0.3, context=asked).intent == "inform_country"
+    assert second_look("a small village", "nlu_fallback", 0.3) is None
+    assert second_look("why do you need to know?", "nlu_fallback", 0.3, context=asked) is None
+    assert second_look("no", "deny", 0.9, context=asked) is None
+
+
+@pytest.mark.parametrize("text", ["is this the baby blues or something worse", "whats vitamin d got to do with it, should i take some"])
+def test_a_question_about_a_topic_with_no_intent_is_carried_to_its_article(text):
+    assert second_look(text, "nlu_fallback", 0.3).intent == "ask_what_is_depression"

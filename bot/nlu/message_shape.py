@@ -80,4 +80,5 @@ def conversation_context(tracker: Optional[DialogueStateTracker]) -> Context:
         return NO_CONTEXT
     after = next((e.action_name for e in reversed(tracker.events)
                   if isinstance(e, ActionExecuted) and e.action_name and e.action_name != "action_listen"), None)
-    return Context(loop=tracker.active_loop_name, after=after, topic=tracker.get_slot("topic"))
+    return Context(loop=tracker.active_loop_name, after=after, topic=tracker.get_slot("topic"),
+                   asked_where=after == "action_helpline_lookup" and bool(tracker.get_slot("pending_lookup")))
