@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot import settings
-from bot import action_calls, action_failures, retries
+from bot import action_calls, action_failures, retries, rule_states
 from bot.database import ensure_sqlite_dir, harden_sqlite
 from bot.erasure import FORGET_ACTION, erase_conversation
 from bot.tracker_cache import KeptTrackers, Mark
@@ -91,10 +91,11 @@ class DatabaseTrackerStore(SQLTrackerStore):
         self.kept = KeptTrackers()
         self._saving: dict = {}  # sender id -> the mark its save in progress will leave
         # The tracker store is the one module of ours every Rasa server loads, with or without
-        # channels: it is where the server learns to apologise when an action fails, and to send
-        # the action server a lean domain.
+        # channels: it is where the server learns to apologise when an action fails, to talk to the
+        # action server leanly, and to parse its rules once.
         action_failures.install()
         action_calls.install()
+        rule_states.install()
 
     # Rasa's SQL store does its database work inside coroutines that never await (with no event
     # broker): run as they are, they would block the event loop, and every other conversation, for each

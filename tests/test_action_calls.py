@@ -63,3 +63,28 @@ def test_the_lean_domain_is_built_once_per_domain():
     assert action_calls.lean_domain(DOMAIN) is action_calls.lean_domain(DOMAIN)
     other = Domain.load(str(ROOT / "domain"))
     assert action_calls.lean_domain(other) is not action_calls.lean_domain(DOMAIN)
+
+
+@pytest.mark.parametrize("answer, valid", [
+    ({"events": [{"event": "slot", "name": "exercise", "value": "breathing"}], "responses": [{"text": "hi"}]}, True),
+    ({"events": [], "responses": []}, True),
+    ({"events": [{"event": "slot", "name": 3}]}, False),
+    ({"events": "not a list"}, False),
+    ({"responses": "not a list"}, False),
+])
+def test_an_answer_is_checked_against_rasas_schema_as_rasa_checks_it(answer, valid):
+    import jsonschema
+
+    remote = RemoteAction("action_explain_topic", EndpointConfig("http://127.0.0.1:1/webhook"))
+    assert RemoteAction._validate_action_result is action_calls._validate_action_result  # schema checked once
+    try:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())
+        rasa_says = True
+    except jsonschema.ValidationError:
+        rasa_says = False
+    assert rasa_says is valid
+    if valid:
+        assert remote._validate_action_result(answer) is True
+    else:
+        with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+            remote._validate_action_result(answer)
