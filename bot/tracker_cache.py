@@ -9,6 +9,10 @@ indexed query), and the tracker has not grown since (a turn that failed before i
 worker's message, an erasure or the retention job changes the first two, and the tracker is then
 read afresh.
 
+A conversation erased or retired by another process (the staff app, the retention job) stays in
+this process's memory until its next message finds the database changed, or until it is among the
+least recently used and dropped; it is never written back.
+
 The kept object itself is handed back, not a copy: Rasa handles one conversation's messages one at a
 time (the lock store), and each save says what is now stored. A tracker that has begun a new session
 is not kept, so the next read starts at that session as Rasa's own read does.

@@ -161,11 +161,10 @@ class DatabaseTrackerStore(SQLTrackerStore):
         self._saving.pop(tracker.sender_id, None)
         mark = self._mark(tracker.sender_id, session)
         stored = self.kept.stored_length(tracker, mark)
-        if stored is None:
-            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-            new = list(itertools.islice(tracker.events, stored, len(tracker.events)))
-        else:
-            new = list(itertools.islice(tracker.events, stored, len(tracker.events)))
+        counted = stored if stored is not None else \
+            self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+        new = list(itertools.islice(tracker.events, counted, len(tracker.events)))
+        if stored is not None:
             self._saving[tracker.sender_id] = mark.after(event.timestamp for event in new)
         return iter(new)
 
