@@ -258,7 +258,7 @@ def _exercise(text: str, intent: str, confidence: float, context: Context = NO_C
     refused = (launching or _EXERCISE_WORDS.search(text)) and _NEGATED_WANT.search(text)
     if refused or (short and _NOT_GOING_ON.search(text)):
         return Look("decline_exercise")
-    if (short and _STOP.search(text)) or _STOP_FIRST.search(text):
+    if (short and _STOP.search(text)) or (_STOP_FIRST.search(text) and not intent.startswith("safety_")):
         return Look("stop_exercise")
     chosen = _chosen_from_offer(text, intent, context)
     if chosen:

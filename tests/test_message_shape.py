@@ -305,3 +305,7 @@ def test_a_short_answer_to_where_are_you_that_names_no_place_is_a_place_we_canno
 @pytest.mark.parametrize("text", ["is this the baby blues or something worse", "whats vitamin d got to do with it, should i take some"])
 def test_a_question_about_a_topic_with_no_intent_is_carried_to_its_article(text):
     assert second_look(text, "nlu_fallback", 0.3).intent == "ask_what_is_depression"
+
+
+def test_a_stop_said_first_never_hides_a_safety_reading():
+    assert second_look("stop, i just want it all to end", "safety_high", 0.9) is None
