@@ -1,11 +1,13 @@
 """The anchor for bench/load.py: a bare `rasa init` bot on the same machine, with Rasa's own SQL tracker
 store on a SQLite file, measured by one user over REST.
 
-    PYTHONPATH=. .venv/bin/python bench/bare_rasa.py [--messages 60]
+    PYTHONPATH=. .venv/bin/python bench/bare_rasa.py [--messages 60] [--users 20 50]
 
 The first run builds the project with `rasa init --no-prompt` (which trains its model: about five
 minutes on two cores) and keeps it under var/bench/bare-rasa/<Rasa version>/, so later runs start at
-once. Prints the bare bot's per-message latency (p50, p95) for one user.
+once. Prints the bare bot's per-message latency (p50, p95) for one user; with --users, first its
+throughput and latency with that many users at once, each waiting for its reply before the next
+message as bench/load.py's users do (what one Rasa process carries on this machine, whatever the bot).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import List, Optional
 
@@ -155,6 +158,16 @@ def one_user(url: str, messages: int) -> List[float]:
     return timings
 
 
+def many_users(url: str, users: int) -> tuple[List[float], float]:
+    """`users` conversations at once, each waiting for its reply before the next message, as
+    bench/load.py's users do; (latencies in ms, messages per second)."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(users) as pool:
+        conversations = list(pool.map(lambda _: talk(url, CONVERSATION), range(users)))
+    timings = [ms for conversation in conversations for ms in conversation]
+    return timings, len(timings) / (time.perf_counter() - started)
+
+
 def measure(messages: int, port: int, log=print) -> List[float]:
     """Builds (or reuses) the bare bot, runs it, and returns one user's per-message latencies (ms)."""
     project, model = ensure_project(log)
@@ -171,16 +184,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=60)
     parser.add_argument("--build-only", action="store_true", help="build the cached project, then stop")
+    parser.add_argument("--users", type=int, nargs="*", default=[],
+                        help="also run this many users at once, each count in turn (e.g. --users 20 50)")
     args = parser.parse_args()
     if args.build_only:
         print(ensure_project()[1])
         return
     from tests.support import free_port
 
+    if args.users:
+        _crowds(args.users, free_port())
+
     timings = sorted(measure(args.messages, free_port()))
     p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
     print(f"bare Rasa {rasa_version()}, one user, {len(timings)} messages over REST: "
           f"p50 {statistics.median(timings):.0f} ms   p95 {p95:.0f} ms")
+
+
+def _crowds(counts: List[int], port: int) -> None:
+    project, model = ensure_project()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-bare-rasa-"))
+    try:
+        with BareRasa(project, model, port, workdir) as server:
+            talk(server.url, CONVERSATION)
+            for users in counts:
+                timings, rate = many_users(server.url, users)
+                timings.sort()
+                p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+                print(f"bare Rasa, one process, {users} users at once: {len(timings)} messages, {rate:.1f} "
+                      f"messages/s, p50 {statistics.median(timings):.0f} ms   p95 {p95:.0f} ms", flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
