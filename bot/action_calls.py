@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import rasa
 from jsonschema.exceptions import best_match
@@ -22,30 +22,27 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.trackers import EventVerbosity
 
-_original_format = None
+_installed = False
 _validator: Optional[Any] = None
-_lean: Dict[int, tuple] = {}  # id(domain) -> (domain, its dict without responses)
+_lean: Optional[Tuple[Any, Dict[str, Any]]] = None  # (domain, its dict without responses): one model at a time
 _lock = threading.Lock()
 
 
 def install() -> None:
-    global _original_format
-    if _original_format is not None:
-        return
-    _original_format = RemoteAction._action_call_format
-    RemoteAction._action_call_format = _call_format
-    RemoteAction._validate_action_result = _validate_action_result
+    global _installed
+    if not _installed:
+        RemoteAction._action_call_format = _call_format
+        RemoteAction._validate_action_result = _validate_action_result
+        _installed = True
 
 
 def lean_domain(domain: Any) -> Dict[str, Any]:
     """The domain as the action server needs it; built once per domain object (a new model, a new one)."""
+    global _lean
     with _lock:
-        kept = _lean.get(id(domain))
-        if kept is None or kept[0] is not domain:
-            _lean.clear()  # one model is loaded at a time
-            kept = (domain, {k: v for k, v in domain.as_dict().items() if k != "responses"})
-            _lean[id(domain)] = kept
-        return kept[1]
+        if _lean is None or _lean[0] is not domain:
+            _lean = (domain, {k: v for k, v in domain.as_dict().items() if k != "responses"})
+        return _lean[1]
 
 
 def _call_format(self: RemoteAction, tracker: Any, domain: Any) -> Dict[str, Any]:

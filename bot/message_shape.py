@@ -210,7 +210,7 @@ def _loss(text: str, intent: str) -> Optional[Look]:
     """"my grandad passed away and the house feels wrong without him" is grief, not a worry about him."""
     if intent not in ("worried_about_someone", "mood_low", "feeling_lonely") or not _FIRST_PERSON_OR_MY.search(text):
         return None
-    return Look("feeling_grief") if _FEELING_PATTERNS[0][1].search(text) else None
+    return Look("feeling_grief") if _GRIEF.search(text) else None
 
 
 _FIRST_PERSON_OR_MY = re.compile(r"\b(i|i'?m|im|me|my|myself|i'?ve|ive)\b", re.IGNORECASE)
@@ -402,7 +402,7 @@ def _forget_confirmed(text: str, intent: str, context: Context) -> Optional[Look
     """After "do you want me to delete this conversation?", a yes in any words ("yes, wipe it")."""
     if context.after != ASKED_TO_FORGET or intent.startswith("safety_") or intent == "deny":
         return None
-    if _NEGATION.search(text) or re.search(r"\b(no|nah|nope|keep|wait|cancel)\b", text, re.IGNORECASE):
+    if _NEGATION.search(text) or _NOT_YET.search(text):
         return None
     if intent in ("forget", "affirm", "forget_confirmed") or _YES.search(text) or _ERASE_WORD.search(text):
         return Look("forget_confirmed")
@@ -410,6 +410,7 @@ def _forget_confirmed(text: str, intent: str, context: Context) -> Optional[Look
 
 
 _ERASE_WORD = re.compile(r"\b(delete|erase|wipe|remove|clear|forget)\b", re.IGNORECASE)
+_NOT_YET = re.compile(r"\b(no|nah|nope|keep|wait|cancel)\b", re.IGNORECASE)
 # Inside an exercise these readings leave it only when the message is shaped like what they say: an
 # answer to a step often sounds like a question or a complaint to a classifier ("a dumb meme maybe",
 # "heavier, might actually drop off"), and leaving loses every step after it.
@@ -432,9 +433,11 @@ def _inside_exercise(text: str, intent: str, context: Context) -> Optional[Look]
 
 # Words of how someone feels, for a statement the classifier could not place: any of these listens
 # better than "I didn't understand". Most specific first; the safety screen still runs after.
+_GRIEF_WORDS = (r"passed away|died|death of|funeral|lost my (mum|mom|dad|mother|father|husband|wife|partner|son|"
+                r"daughter|brother|sister|friend|grandma|grandad|grandpa|nan|baby|dog|cat)|griev\w*|bereave\w*")
+_GRIEF = re.compile(rf"\b(?:{_GRIEF_WORDS})\b", re.IGNORECASE)
 _FEELING_WORDS: list[tuple[str, str]] = [
-    ("feeling_grief", r"passed away|died|death of|funeral|lost my (mum|mom|dad|mother|father|husband|wife|partner|son|"
-                      r"daughter|brother|sister|friend|grandma|grandad|grandpa|nan|baby|dog|cat)|griev\w*|bereave\w*"),
+    ("feeling_grief", _GRIEF_WORDS),
     ("feeling_self_blame", r"hate myself|my (own )?fault|i'?m (such )?(a )?(failure|useless|worthless|pathetic|idiot|"
                            r"terrible (mum|mom|dad|parent|person))|i (screamed|yelled|shouted)|ashamed|guilty|"
                            r"blame myself|feel like a failure"),

@@ -19,6 +19,7 @@ is not kept, so the next read starts at that session as Rasa's own read does.
 """
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -96,4 +97,5 @@ class KeptTrackers:
 
 
 def _new_session_inside(tracker: DialogueStateTracker) -> bool:
-    return any(isinstance(event, SessionStarted) for i, event in enumerate(tracker.events) if i > 1)
+    # A tracker begins with its own session's start (action_session_start, session_started) or at it.
+    return any(isinstance(event, SessionStarted) for event in itertools.islice(tracker.events, 2, None))
